@@ -1,0 +1,161 @@
+//! Measures intent accuracy on a labeled JSON Lines file.
+//!
+//! ```text
+//! cargo run --release --example eval -- FILE.jsonl [--misses]
+//! ```
+//!
+//! Each line is `{"text": …, "intents": ["logistics", …], …}` (other fields are ignored). A
+//! message's predicted set is the intents that reach the engine's threshold, or `other` when
+//! none does. The last line printed is one JSON object:
+//! `{"n": …, "micro_f1": …, "macro_f1": …, "per_intent": {"size": {"p": …, "r": …, "f1": …, "support": …}, …}}`.
+//! Micro and macro F1 are over all twelve labels. `--misses` first prints every message whose
+//! predicted set differs from its labels, with the evidence.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use kefu::{Engine, Intent};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(default)]
+    id: String,
+    text: String,
+    intents: Vec<String>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: u32,
+    fp: u32,
+    fn_: u32,
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+fn ratio(a: u32, b: u32) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        f64::from(a) / f64::from(b)
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let misses = args.iter().any(|a| a == "--misses");
+    let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: eval FILE.jsonl [--misses]");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let engine = Engine::builtin();
+    let mut counts = [Counts::default(); Intent::ALL.len()];
+    let mut n = 0u32;
+    for (number, raw) in text.lines().enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let line: Line = match serde_json::from_str(raw) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("{path}:{}: {e}", number + 1);
+                return ExitCode::from(2);
+            }
+        };
+        n += 1;
+        let gold: BTreeSet<Intent> = line.intents.iter().filter_map(|s| s.parse().ok()).collect();
+        let analysis = engine.analyze(&line.text);
+        let predicted: BTreeSet<Intent> = analysis.present_intents().into_iter().collect();
+        for intent in Intent::ALL {
+            let c = &mut counts[intent.index()];
+            match (predicted.contains(&intent), gold.contains(&intent)) {
+                (true, true) => c.tp += 1,
+                (true, false) => c.fp += 1,
+                (false, true) => c.fn_ += 1,
+                (false, false) => {}
+            }
+        }
+        if misses && predicted != gold {
+            let names =
+                |s: &BTreeSet<Intent>| s.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+            println!(
+                "MISS {} gold=[{}] got=[{}] via {:?}: {}",
+                line.id,
+                names(&gold),
+                names(&predicted),
+                analysis.decided_by,
+                line.text
+            );
+            for score in &analysis.intents {
+                let why: Vec<String> = score
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let what = match &e.source {
+                            kefu::Source::Term { id } | kefu::Source::Rule { id } => id.clone(),
+                            kefu::Source::Quantity { id } => format!("quantity:{id}"),
+                            kefu::Source::Fallback { tokens } => {
+                                format!("fallback[{}]", tokens.join(" "))
+                            }
+                            _ => "?".to_owned(),
+                        };
+                        let neg = if e.counts() { "" } else { " (negated)" };
+                        format!("{what}={:.2}{neg}", e.weight)
+                    })
+                    .collect();
+                println!(
+                    "    {:<13} {:.2}  {}",
+                    score.intent.as_str(),
+                    score.score,
+                    why.join("  ")
+                );
+            }
+        }
+    }
+    let mut per_intent = Map::new();
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    let mut f1_sum = 0.0;
+    for intent in Intent::ALL {
+        let c = counts[intent.index()];
+        tp += c.tp;
+        fp += c.fp;
+        fn_ += c.fn_;
+        let p = ratio(c.tp, c.tp + c.fp);
+        let r = ratio(c.tp, c.tp + c.fn_);
+        let f = f1(p, r);
+        f1_sum += f;
+        per_intent.insert(
+            intent.as_str().to_owned(),
+            json!({"p": round(p), "r": round(r), "f1": round(f), "support": c.tp + c.fn_}),
+        );
+    }
+    let micro = f1(ratio(tp, tp + fp), ratio(tp, tp + fn_));
+    let macro_ = f1_sum / Intent::ALL.len() as f64;
+    let summary = json!({
+        "n": n,
+        "micro_f1": round(micro),
+        "macro_f1": round(macro_),
+        "per_intent": Value::Object(per_intent),
+    });
+    println!("{summary}");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,233 @@
+//! The engine: a pack compiled once, then asked about any number of messages.
+
+use std::sync::{Arc, LazyLock};
+
+use crate::analysis::{Analysis, Span};
+use crate::error::PackError;
+use crate::extract::{self, QuantityKind};
+use crate::intent::fallback::Fallback;
+use crate::intent::{Board, Intent};
+use crate::lexicon::rules::Rules;
+use crate::lexicon::segment::Segmenter;
+use crate::lexicon::{Lexicon, check_weight, parse_intent};
+use crate::normalize::normalize;
+use crate::pack::Pack;
+
+/// A compiled rule pack: immutable, `Send + Sync`, and cheap to clone (an `Arc` inside).
+///
+/// Build it once at start-up, share it across threads, and call [`Engine::analyze`] per
+/// message. All the work that does not depend on the message (the automaton, the regexes, the
+/// segmenter, the trained fallback) is done when it is built.
+///
+/// ```
+/// use kefu::{Engine, Intent};
+///
+/// let engine = Engine::builtin();
+/// let analysis = engine.analyze("亲，我165cm 110斤穿什么码？");
+/// assert_eq!(analysis.primary(), Intent::Size);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pack: Pack,
+    lexicon: Lexicon,
+    rules: Rules,
+    segmenter: Segmenter,
+    fallback: Option<Fallback>,
+    /// Per quantity kind, the intents it hints at.
+    quantity_cues: Vec<Vec<(Intent, f32)>>,
+    threshold: f32,
+    window: usize,
+    only_alone: Vec<Intent>,
+}
+
+static BUILTIN: LazyLock<Result<Engine, PackError>> =
+    LazyLock::new(|| Pack::builtin().and_then(|p| Engine::from_pack(&p)));
+
+impl Engine {
+    /// The engine of the built-in clothing-shop pack, built on first use and shared after.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released crate: the embedded pack is a constant, and the test suite builds
+    /// it. A panic here would mean the crate itself was built broken, not bad input.
+    #[allow(clippy::expect_used)]
+    pub fn builtin() -> Engine {
+        BUILTIN
+            .as_ref()
+            .map(Engine::clone)
+            .expect("the built-in pack is valid (checked by the test suite)")
+    }
+
+    /// Builds an engine from a pack, checking every part of it.
+    pub fn from_pack(pack: &Pack) -> Result<Engine, PackError> {
+        let settings = &pack.settings;
+        if !(settings.threshold > 0.0 && settings.threshold <= 1.0) {
+            return Err(PackError::OutOfRange {
+                item: "`settings.threshold`".to_owned(),
+                value: settings.threshold.to_string(),
+                range: "greater than 0 and at most 1",
+            });
+        }
+        if !(1.0..=50.0).contains(&settings.fallback_temperature) {
+            return Err(PackError::OutOfRange {
+                item: "`settings.fallback_temperature`".to_owned(),
+                value: settings.fallback_temperature.to_string(),
+                range: "between 1 and 50",
+            });
+        }
+        if pack.negation.window > 16 {
+            return Err(PackError::OutOfRange {
+                item: "`negation.window`".to_owned(),
+                value: pack.negation.window.to_string(),
+                range: "at most 16 characters",
+            });
+        }
+        let only_alone = settings
+            .only_alone
+            .iter()
+            .map(|label| parse_intent(label, "`settings.only_alone`", false))
+            .collect::<Result<Vec<_>, _>>()?;
+        let lexicon = Lexicon::build(pack)?;
+        let rules = Rules::build(&pack.rules)?;
+        let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
+        for cue in &pack.quantity_cues {
+            let item = format!("quantity cue `{}`", cue.kind);
+            let kind: QuantityKind = cue.kind.parse().map_err(|()| PackError::OutOfRange {
+                item: "the kind of a quantity cue".to_owned(),
+                value: format!("`{}`", cue.kind),
+                range: "one of height, weight, clothing_size, shoe_size, money, order_number, phone",
+            })?;
+            let intent = parse_intent(&cue.intent, &item, false)?;
+            check_weight(cue.weight, &format!("the weight of {item}"))?;
+            if let Some(list) = quantity_cues.get_mut(kind.index()) {
+                list.push((intent, cue.weight));
+            }
+        }
+        let segmenter = Segmenter::build(pack, lexicon.patterns())?;
+        let mut training = Vec::new();
+        for group in &pack.examples {
+            let item = format!("examples of `{}`", group.intent);
+            let intent = parse_intent(&group.intent, &item, true)?;
+            for text in &group.texts {
+                let norm = normalize(text);
+                if norm.as_str().is_empty() {
+                    return Err(PackError::Empty {
+                        what: "example (nothing is left after normalisation)",
+                        item: format!("{item}: `{text}`"),
+                    });
+                }
+                let mut features = Vec::new();
+                segmenter.features(norm.as_str(), &mut features);
+                training.push((intent, features.iter().map(|f| f.0).collect()));
+            }
+        }
+        let fallback = if settings.fallback {
+            Fallback::train(&training, settings.fallback_temperature)
+        } else {
+            None
+        };
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                pack: pack.clone(),
+                lexicon,
+                rules,
+                segmenter,
+                fallback,
+                quantity_cues,
+                threshold: settings.threshold,
+                window: pack.negation.window,
+                only_alone,
+            }),
+        })
+    }
+
+    /// Reads a pack from TOML and builds an engine from it.
+    pub fn from_toml(text: &str) -> Result<Engine, PackError> {
+        Engine::from_pack(&Pack::from_toml(text)?)
+    }
+
+    /// Reads a pack from JSON and builds an engine from it.
+    pub fn from_json(text: &str) -> Result<Engine, PackError> {
+        Engine::from_pack(&Pack::from_json(text)?)
+    }
+
+    /// The pack this engine was built from.
+    pub fn pack(&self) -> &Pack {
+        &self.inner.pack
+    }
+
+    /// The score at which an intent counts as present (`settings.threshold` of the pack).
+    pub fn threshold(&self) -> f32 {
+        self.inner.threshold
+    }
+
+    /// The normalised forms of every word in the pack's lexicon (terms, negation cues and
+    /// blockers), as the automaton matches them. Useful for benchmarks and for tooling.
+    pub fn lexicon_words(&self) -> &[String] {
+        self.inner.lexicon.patterns()
+    }
+
+    /// Analyses one buyer message: intents with evidence, quantities and script.
+    ///
+    /// Never fails and never panics, whatever the input; every span in the result is a byte
+    /// range of `message` on `char` boundaries.
+    pub fn analyze(&self, message: &str) -> Analysis {
+        let inner = &*self.inner;
+        let norm = normalize(message);
+        let text = norm.as_str();
+        let mut hits = Vec::new();
+        inner.lexicon.scan(text, &mut hits);
+        let mut rule_hits = Vec::new();
+        inner.rules.scan(text, &mut rule_hits);
+        let quantities = extract::quantities(&norm);
+
+        let mut board = Board::default();
+        board.terms(&inner.lexicon, &norm, &hits, inner.window);
+        board.rules(&inner.rules, &norm, &rule_hits);
+        board.quantities(&inner.quantity_cues, &quantities);
+        let decided = board.decides(inner.threshold, &inner.only_alone);
+        if !decided {
+            if let Some(model) = &inner.fallback {
+                let mut features = Vec::new();
+                inner.segmenter.features(text, &mut features);
+                board.fallback(model, &features, Span::new(0, message.len()));
+            }
+        }
+        let (intents, decided_by) = board.finish(inner.threshold, &inner.only_alone);
+        Analysis {
+            script: norm.script(),
+            normalized: norm.into_string(),
+            intents,
+            quantities,
+            decided_by,
+            threshold: inner.threshold,
+        }
+    }
+}
+
+impl Default for Engine {
+    /// The same as [`Engine::builtin`].
+    fn default() -> Self {
+        Engine::builtin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_all<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        assert_all::<Engine>();
+        assert_all::<Pack>();
+        assert_all::<Analysis>();
+        assert_all::<PackError>();
+    }
+}

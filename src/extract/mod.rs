@@ -1,0 +1,737 @@
+//! Stage 3a, quantities: heights, weights, clothing and shoe sizes, money, order numbers and
+//! phone numbers, each with its normalised value and its span in the original message.
+//!
+//! A hand-written scanner over the normalised text rather than a regex set: it reads each
+//! number once (Arabic or Chinese numerals), looks at the unit after it, and uses cue words
+//! (身高 / 体重) for bare numbers. A bare number is never guessed into a height or weight
+//! unless the context makes it plain: after 身高 / 体重 / 身高体重, or right beside a height or
+//! weight that has its unit (`165 110斤`).
+
+mod numeral;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Span;
+use crate::normalize::Normalized;
+
+/// A clothing size label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ClothingSize {
+    /// XS.
+    #[serde(rename = "XS")]
+    Xs,
+    /// S.
+    #[serde(rename = "S")]
+    S,
+    /// M.
+    #[serde(rename = "M")]
+    M,
+    /// L.
+    #[serde(rename = "L")]
+    L,
+    /// XL.
+    #[serde(rename = "XL")]
+    Xl,
+    /// XXL, also written 2XL.
+    #[serde(rename = "2XL")]
+    Xl2,
+    /// XXXL, also written 3XL.
+    #[serde(rename = "3XL")]
+    Xl3,
+    /// 4XL.
+    #[serde(rename = "4XL")]
+    Xl4,
+    /// 5XL.
+    #[serde(rename = "5XL")]
+    Xl5,
+    /// One size fits all: 均码, free size.
+    #[serde(rename = "FREE")]
+    Free,
+}
+
+impl ClothingSize {
+    /// Every size from small to large, then `Free`.
+    pub const ALL: [ClothingSize; 10] = [
+        ClothingSize::Xs,
+        ClothingSize::S,
+        ClothingSize::M,
+        ClothingSize::L,
+        ClothingSize::Xl,
+        ClothingSize::Xl2,
+        ClothingSize::Xl3,
+        ClothingSize::Xl4,
+        ClothingSize::Xl5,
+        ClothingSize::Free,
+    ];
+
+    /// The canonical label: `XS` … `5XL`, `FREE`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClothingSize::Xs => "XS",
+            ClothingSize::S => "S",
+            ClothingSize::M => "M",
+            ClothingSize::L => "L",
+            ClothingSize::Xl => "XL",
+            ClothingSize::Xl2 => "2XL",
+            ClothingSize::Xl3 => "3XL",
+            ClothingSize::Xl4 => "4XL",
+            ClothingSize::Xl5 => "5XL",
+            ClothingSize::Free => "FREE",
+        }
+    }
+
+    /// Reads a lowercase label as buyers write it (`xxl`, `2xl`, `m`).
+    fn from_lowercase(s: &str) -> Option<ClothingSize> {
+        Some(match s {
+            "xs" => ClothingSize::Xs,
+            "s" => ClothingSize::S,
+            "m" => ClothingSize::M,
+            "l" => ClothingSize::L,
+            "xl" => ClothingSize::Xl,
+            "xxl" | "2xl" => ClothingSize::Xl2,
+            "xxxl" | "3xl" => ClothingSize::Xl3,
+            "xxxxl" | "4xl" => ClothingSize::Xl4,
+            "xxxxxl" | "5xl" => ClothingSize::Xl5,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ClothingSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kinds of [`Quantity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QuantityKind {
+    /// A body height.
+    Height,
+    /// A body weight.
+    Weight,
+    /// A clothing size label.
+    ClothingSize,
+    /// A shoe size (Chinese/EU numbering, 35–46).
+    ShoeSize,
+    /// An amount of money.
+    Money,
+    /// An order number (12 or more digits).
+    OrderNumber,
+    /// A mainland mobile number.
+    Phone,
+}
+
+impl QuantityKind {
+    /// Every kind.
+    pub const ALL: [QuantityKind; 7] = [
+        QuantityKind::Height,
+        QuantityKind::Weight,
+        QuantityKind::ClothingSize,
+        QuantityKind::ShoeSize,
+        QuantityKind::Money,
+        QuantityKind::OrderNumber,
+        QuantityKind::Phone,
+    ];
+
+    /// The name packs use: `height`, `clothing_size`, …
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            QuantityKind::Height => "height",
+            QuantityKind::Weight => "weight",
+            QuantityKind::ClothingSize => "clothing_size",
+            QuantityKind::ShoeSize => "shoe_size",
+            QuantityKind::Money => "money",
+            QuantityKind::OrderNumber => "order_number",
+            QuantityKind::Phone => "phone",
+        }
+    }
+
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl FromStr for QuantityKind {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        QuantityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A quantity found in a message, with its normalised value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Quantity {
+    /// A body height in centimetres (`165cm`, `1米65`, `一米六五`, `1.65m`, `165公分`).
+    Height {
+        /// Centimetres.
+        cm: f32,
+        /// Where it was written.
+        span: Span,
+    },
+    /// A body weight in kilograms (`55kg`, `55公斤`, `110斤` = 55 kg, `一百二十斤`).
+    Weight {
+        /// Kilograms; 斤 are halved.
+        kg: f32,
+        /// Where it was written.
+        span: Span,
+    },
+    /// A clothing size (`XL`, `XXL` = `2XL`, `M码`, `均码`).
+    ClothingSize {
+        /// The size.
+        size: ClothingSize,
+        /// Where it was written.
+        span: Span,
+    },
+    /// A shoe size (`38码`, `39号`, `三十八码`).
+    ShoeSize {
+        /// The size, halves allowed.
+        size: f32,
+        /// Where it was written.
+        span: Span,
+    },
+    /// Money in yuan (`80元`, `80块`, `¥80`, `八十块`).
+    Money {
+        /// Yuan.
+        yuan: f64,
+        /// Where it was written.
+        span: Span,
+    },
+    /// An order number.
+    OrderNumber {
+        /// The digits.
+        digits: String,
+        /// Where it was written.
+        span: Span,
+    },
+    /// A mobile phone number.
+    Phone {
+        /// The digits.
+        digits: String,
+        /// Where it was written.
+        span: Span,
+    },
+}
+
+impl Quantity {
+    /// The kind.
+    pub fn kind(&self) -> QuantityKind {
+        match self {
+            Quantity::Height { .. } => QuantityKind::Height,
+            Quantity::Weight { .. } => QuantityKind::Weight,
+            Quantity::ClothingSize { .. } => QuantityKind::ClothingSize,
+            Quantity::ShoeSize { .. } => QuantityKind::ShoeSize,
+            Quantity::Money { .. } => QuantityKind::Money,
+            Quantity::OrderNumber { .. } => QuantityKind::OrderNumber,
+            Quantity::Phone { .. } => QuantityKind::Phone,
+        }
+    }
+
+    /// Where it was written in the original message.
+    pub fn span(&self) -> Span {
+        match self {
+            Quantity::Height { span, .. }
+            | Quantity::Weight { span, .. }
+            | Quantity::ClothingSize { span, .. }
+            | Quantity::ShoeSize { span, .. }
+            | Quantity::Money { span, .. }
+            | Quantity::OrderNumber { span, .. }
+            | Quantity::Phone { span, .. } => *span,
+        }
+    }
+
+    /// The value in canonical form: `165`, `55`, `27.5`, `2XL`, `38.5`, digits.
+    pub fn value_string(&self) -> String {
+        match self {
+            Quantity::Height { cm, .. } => number(f64::from(*cm)),
+            Quantity::Weight { kg, .. } => number(f64::from(*kg)),
+            Quantity::ClothingSize { size, .. } => size.as_str().to_owned(),
+            Quantity::ShoeSize { size, .. } => number(f64::from(*size)),
+            Quantity::Money { yuan, .. } => number(*yuan),
+            Quantity::OrderNumber { digits, .. } | Quantity::Phone { digits, .. } => digits.clone(),
+        }
+    }
+}
+
+fn number(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        let s = format!("{rounded:.2}");
+        s.trim_end_matches('0').to_owned()
+    }
+}
+
+/// A number read from the text: its char positions (`from..to`) and value.
+#[derive(Clone, Copy, Debug)]
+struct Num {
+    from: usize,
+    to: usize,
+    value: f64,
+    /// Digits before the decimal point (Arabic numerals only; 0 for Chinese numerals).
+    int_digits: usize,
+    decimal: bool,
+    chinese: bool,
+}
+
+/// The scanner's view of the normalised text.
+struct Scan<'a> {
+    norm: &'a Normalized,
+    chars: Vec<(usize, char)>,
+    len: usize,
+    used: Vec<bool>,
+    out: Vec<Quantity>,
+    /// What was found, by char range, for the rules that look beside a quantity.
+    placed: Vec<(QuantityKind, usize, usize)>,
+}
+
+const HEIGHT_CUES: &[&str] = &["身高", "个子", "个头"];
+const WEIGHT_CUES: &[&str] = &["体重"];
+const BOTH_CUES: &[&str] = &["身高体重"];
+
+/// Finds the quantities in a normalised message.
+pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
+    let text = norm.as_str();
+    if !text
+        .chars()
+        .any(|c| c.is_ascii_alphanumeric() || numeral::is_numeral_char(c) || c == '¥' || c == '均')
+    {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut scan = Scan {
+        norm,
+        used: vec![false; chars.len()],
+        len: text.len(),
+        chars,
+        out: Vec::new(),
+        placed: Vec::new(),
+    };
+    scan.sizes();
+    let nums = scan.numbers();
+    scan.long_digit_runs(&nums);
+    scan.units(&nums);
+    scan.cued(&nums);
+    scan.beside(&nums);
+    let mut out = scan.out;
+    out.sort_by_key(|q| q.span().start);
+    out
+}
+
+impl Scan<'_> {
+    fn ch(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+
+    fn byte(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.len, |&(b, _)| b)
+    }
+
+    fn span(&self, from: usize, to: usize) -> Span {
+        self.norm.original_span(self.byte(from), self.byte(to))
+    }
+
+    fn free(&self, from: usize, to: usize) -> bool {
+        self.used
+            .get(from..to)
+            .is_some_and(|u| !u.iter().any(|&x| x))
+    }
+
+    fn take(&mut self, from: usize, to: usize) {
+        for u in self.used.get_mut(from..to).into_iter().flatten() {
+            *u = true;
+        }
+    }
+
+    /// True when the text at char `i` starts with `word`.
+    fn starts(&self, i: usize, word: &str) -> bool {
+        let b = self.byte(i);
+        self.norm
+            .as_str()
+            .get(b..)
+            .is_some_and(|rest| rest.starts_with(word))
+    }
+
+    fn push(&mut self, from: usize, to: usize, make: impl FnOnce(Span) -> Quantity) {
+        if to > from && self.free(from, to) {
+            let q = make(self.span(from, to));
+            self.take(from, to);
+            self.placed.push((q.kind(), from, to));
+            self.out.push(q);
+        }
+    }
+
+    /// Letter sizes (`xl`, `m码`) and one-size (`均码`, `free size`).
+    fn sizes(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            let Some(c) = self.ch(i) else { break };
+            if c == '均' && self.ch(i + 1) == Some('码') {
+                self.push(i, i + 2, |span| Quantity::ClothingSize {
+                    size: ClothingSize::Free,
+                    span,
+                });
+                i += 2;
+                continue;
+            }
+            if !c.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while self.ch(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            let word: String = (start..i).filter_map(|k| self.ch(k)).collect();
+            if word == "free" && self.starts(i, " size") {
+                self.push(start, i + 5, |span| Quantity::ClothingSize {
+                    size: ClothingSize::Free,
+                    span,
+                });
+                continue;
+            }
+            if word == "freesize" {
+                self.push(start, i, |span| Quantity::ClothingSize {
+                    size: ClothingSize::Free,
+                    span,
+                });
+                continue;
+            }
+            let Some(size) = ClothingSize::from_lowercase(&word) else {
+                continue;
+            };
+            let unit_after = matches!(self.ch(i), Some('码' | '号'));
+            if word.len() == 1 {
+                let before = start.checked_sub(1).and_then(|k| self.ch(k));
+                let verb_before = matches!(
+                    before,
+                    Some(
+                        '穿' | '要' | '拿' | '选' | '买' | '换' | '发' | '是' | '码' | '个' | '拍'
+                    )
+                );
+                if !unit_after && !verb_before {
+                    continue;
+                }
+            }
+            let end = if unit_after { i + 1 } else { i };
+            self.push(start, end, |span| Quantity::ClothingSize { size, span });
+            i = end;
+        }
+    }
+
+    /// Every number in the text, Arabic or Chinese, in order.
+    fn numbers(&self) -> Vec<Num> {
+        let mut nums = Vec::new();
+        let mut i = 0;
+        while let Some(c) = self.ch(i) {
+            if c.is_ascii_digit() {
+                let from = i;
+                let mut value: f64 = 0.0;
+                while let Some(d) = self.ch(i).and_then(|c| c.to_digit(10)) {
+                    value = value * 10.0 + f64::from(d);
+                    i += 1;
+                }
+                let int_digits = i - from;
+                let mut decimal = false;
+                if self.ch(i) == Some('.') && self.ch(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+                    decimal = true;
+                    i += 1;
+                    let mut scale = 0.1;
+                    while let Some(d) = self.ch(i).and_then(|c| c.to_digit(10)) {
+                        value += f64::from(d) * scale;
+                        scale /= 10.0;
+                        i += 1;
+                    }
+                }
+                let glued = from
+                    .checked_sub(1)
+                    .and_then(|k| self.ch(k))
+                    .is_some_and(|c| c.is_ascii_alphabetic());
+                if !glued {
+                    nums.push(Num {
+                        from,
+                        to: i,
+                        value,
+                        int_digits,
+                        decimal,
+                        chinese: false,
+                    });
+                }
+            } else if numeral::is_numeral_char(c) {
+                let from = i;
+                while self.ch(i).is_some_and(numeral::is_numeral_char) {
+                    i += 1;
+                }
+                let run: Vec<char> = (from..i).filter_map(|k| self.ch(k)).collect();
+                if let Some(v) = numeral::parse(&run) {
+                    nums.push(Num {
+                        from,
+                        to: i,
+                        value: f64::from(v),
+                        int_digits: 0,
+                        decimal: false,
+                        chinese: true,
+                    });
+                }
+            } else {
+                i += 1;
+            }
+        }
+        nums
+    }
+
+    /// Runs of 12+ digits are order numbers; 11 digits starting 13–19 are phone numbers.
+    fn long_digit_runs(&mut self, nums: &[Num]) {
+        for n in nums.iter().filter(|n| !n.chinese && !n.decimal) {
+            let digits: String = (n.from..n.to).filter_map(|k| self.ch(k)).collect();
+            if n.int_digits >= 12 {
+                self.push(n.from, n.to, |span| Quantity::OrderNumber { digits, span });
+            } else if n.int_digits == 11
+                && digits.starts_with('1')
+                && digits
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|c| ('3'..='9').contains(&c))
+            {
+                self.push(n.from, n.to, |span| Quantity::Phone { digits, span });
+            }
+        }
+    }
+
+    /// The unit right after char `i` (one space allowed before it): its kind and end.
+    fn unit_at(&self, i: usize) -> Option<(Unit, usize)> {
+        let i = if self.ch(i) == Some(' ') { i + 1 } else { i };
+        for &(word, unit) in UNITS {
+            if self.starts(i, word) {
+                let end = i + word.chars().count();
+                // An ASCII unit must end the ASCII word: `cm` yes, `cmx` no.
+                let ascii = word.is_ascii();
+                if ascii && self.ch(end).is_some_and(|c| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                return Some((unit, end));
+            }
+        }
+        None
+    }
+
+    /// Numbers with a unit after them, and money after ¥.
+    fn units(&mut self, nums: &[Num]) {
+        for (k, n) in nums.iter().enumerate() {
+            let v = n.value;
+            if n.from > 0 && self.ch(n.from - 1) == Some('¥') && !n.chinese {
+                self.push(n.from - 1, n.to, |span| Quantity::Money { yuan: v, span });
+                continue;
+            }
+            let Some((unit, end)) = self.unit_at(n.to) else {
+                continue;
+            };
+            match unit {
+                Unit::Cm if (50.0..=250.0).contains(&v) => {
+                    self.push(n.from, end, |span| Quantity::Height { cm: v as f32, span });
+                }
+                Unit::Metre => {
+                    if n.decimal && (1.0..2.5).contains(&v) {
+                        let cm = (v * 100.0).round() as f32;
+                        self.push(n.from, end, |span| Quantity::Height { cm, span });
+                    } else if !n.decimal && (v == 1.0 || v == 2.0) {
+                        // 1米65 / 一米六五 / 1米6: the part after 米 is centimetres.
+                        let Some(rest) = nums.get(k + 1).filter(|m| m.from == end) else {
+                            continue;
+                        };
+                        if rest.decimal || rest.value >= 100.0 {
+                            continue;
+                        }
+                        let tail = if rest.value < 10.0 && (rest.to - rest.from) == 1 {
+                            rest.value * 10.0
+                        } else {
+                            rest.value
+                        };
+                        let cm = (v * 100.0 + tail) as f32;
+                        if (100.0..=250.0).contains(&cm) {
+                            self.push(n.from, rest.to, |span| Quantity::Height { cm, span });
+                        }
+                    }
+                }
+                Unit::Kg if (15.0..=250.0).contains(&v) => {
+                    self.push(n.from, end, |span| Quantity::Weight { kg: v as f32, span });
+                }
+                Unit::Jin if (30.0..=500.0).contains(&v) => {
+                    let kg = (v / 2.0) as f32;
+                    self.push(n.from, end, |span| Quantity::Weight { kg, span });
+                }
+                Unit::Yuan | Unit::Kuai => {
+                    // 一块 is as often "together" (一块发) as one yuan.
+                    if unit == Unit::Kuai && n.chinese && v == 1.0 {
+                        continue;
+                    }
+                    self.push(n.from, end, |span| Quantity::Money { yuan: v, span });
+                }
+                Unit::Ma | Unit::Hao if (35.0..=46.0).contains(&v) && (v * 2.0).fract() == 0.0 => {
+                    self.push(n.from, end, |span| Quantity::ShoeSize {
+                        size: v as f32,
+                        span,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The index in `nums` of the first free number starting within a short gap after char
+    /// `at`, where the gap holds only separators.
+    fn next_number(&self, nums: &[Num], at: usize) -> Option<usize> {
+        let k = nums.iter().position(|n| n.from >= at)?;
+        let n = nums.get(k)?;
+        let gap_ok = (at..n.from).all(|i| {
+            matches!(
+                self.ch(i),
+                Some(' ' | ':' | ',' | '/' | '是' | '约' | '大' | '概' | '有' | '在' | '+' | '-')
+            )
+        });
+        (gap_ok && n.from - at <= 3 && !n.chinese && self.free(n.from, n.to)).then_some(k)
+    }
+
+    /// Bare numbers after 身高 / 体重 / 身高体重.
+    fn cued(&mut self, nums: &[Num]) {
+        let positions: Vec<(usize, Cue)> = (0..self.chars.len())
+            .filter_map(|i| {
+                if BOTH_CUES.iter().any(|w| self.starts(i, w)) {
+                    Some((i + 4, Cue::Both))
+                } else if HEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
+                    Some((i + 2, Cue::Height))
+                } else if WEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
+                    Some((i + 2, Cue::Weight))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for (at, cue) in positions {
+            let Some(k) = self.next_number(nums, at) else {
+                continue;
+            };
+            let Some(&first) = nums.get(k) else { continue };
+            match cue {
+                Cue::Height => self.bare_height(first),
+                Cue::Weight => self.bare_weight(first),
+                Cue::Both => {
+                    self.bare_height(first);
+                    if let Some(second) = self.next_number(nums, first.to).and_then(|j| nums.get(j))
+                    {
+                        self.bare_weight(*second);
+                    }
+                }
+            }
+        }
+    }
+
+    fn bare_height(&mut self, n: Num) {
+        let cm = if n.decimal && (1.0..2.5).contains(&n.value) {
+            n.value * 100.0
+        } else {
+            n.value
+        };
+        if (100.0..=230.0).contains(&cm) && (n.int_digits == 3 || n.decimal) {
+            let cm = cm.round() as f32;
+            self.push(n.from, n.to, |span| Quantity::Height { cm, span });
+        }
+    }
+
+    fn bare_weight(&mut self, n: Num) {
+        if n.decimal && n.value >= 80.0 {
+            return;
+        }
+        let kg = if n.value >= 80.0 {
+            n.value / 2.0
+        } else {
+            n.value
+        };
+        if (25.0..=150.0).contains(&kg) {
+            let kg = kg as f32;
+            self.push(n.from, n.to, |span| Quantity::Weight { kg, span });
+        }
+    }
+
+    /// A bare number right beside a height or weight with a unit (`165 110斤`, `165cm 110`).
+    fn beside(&mut self, nums: &[Num]) {
+        let separators = |scan: &Self, from: usize, to: usize| {
+            to >= from
+                && to - from <= 2
+                && (from..to).all(|i| matches!(scan.ch(i), Some(' ' | ',' | '/')))
+        };
+        let placed = self.placed.clone();
+        for (kind, from, to) in placed {
+            match kind {
+                QuantityKind::Weight => {
+                    let prev = nums.iter().rev().find(|n| n.to <= from);
+                    if let Some(&prev) = prev.filter(|p| separators(self, p.to, from)) {
+                        if !prev.chinese && prev.int_digits == 3 {
+                            self.bare_height(prev);
+                        }
+                    }
+                }
+                QuantityKind::Height => {
+                    let next = nums.iter().find(|n| n.from >= to);
+                    if let Some(&next) = next.filter(|n| separators(self, to, n.from)) {
+                        if !next.chinese && self.unit_at(next.to).is_none() {
+                            self.bare_weight(next);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Cm,
+    Metre,
+    Kg,
+    Jin,
+    Yuan,
+    Kuai,
+    Ma,
+    Hao,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Cue {
+    Height,
+    Weight,
+    Both,
+}
+
+/// Units, longest first where one is a prefix of another.
+const UNITS: &[(&str, Unit)] = &[
+    ("厘米", Unit::Cm),
+    ("公分", Unit::Cm),
+    ("cm", Unit::Cm),
+    ("米", Unit::Metre),
+    ("m", Unit::Metre),
+    ("公斤", Unit::Kg),
+    ("千克", Unit::Kg),
+    ("kg", Unit::Kg),
+    ("斤", Unit::Jin),
+    ("块钱", Unit::Kuai),
+    ("块", Unit::Kuai),
+    ("元", Unit::Yuan),
+    ("rmb", Unit::Yuan),
+    ("码", Unit::Ma),
+    ("号", Unit::Hao),
+];

@@ -1,0 +1,162 @@
+//! The statistical fallback: multinomial naive Bayes over jieba tokens and character pairs,
+//! trained from the pack's example utterances when the engine is built.
+//!
+//! It runs only when no term, rule or quantity puts an intent over the threshold. Its raw
+//! probabilities are overconfident (naive Bayes multiplies many small pieces of evidence), so
+//! the log-probabilities are divided by the pack's `fallback_temperature` before they become a
+//! score: the shop can make the fallback bolder or more cautious with one number.
+
+use std::collections::HashMap;
+
+use crate::intent::Intent;
+use crate::lexicon::segment::Feature;
+
+const CLASSES: usize = Intent::ALL.len();
+/// Laplace smoothing.
+const ALPHA: f32 = 0.5;
+
+/// A trained model.
+#[derive(Clone, Debug)]
+pub(crate) struct Fallback {
+    vocab: HashMap<u64, usize>,
+    /// Per feature, the log-probability of it in each class.
+    loglik: Vec<[f32; CLASSES]>,
+    prior: [f32; CLASSES],
+    trained: [bool; CLASSES],
+    temperature: f32,
+}
+
+/// The fallback's verdict on one message.
+#[derive(Clone, Debug)]
+pub(crate) struct Verdict<'t> {
+    pub intent: Intent,
+    pub probability: f32,
+    /// The features that weighed most for `intent`, strongest first.
+    pub tokens: Vec<&'t str>,
+}
+
+impl Fallback {
+    /// Trains on `(intent, features)` pairs. Returns `None` when fewer than two intents have
+    /// examples, since there is nothing to choose between.
+    pub(crate) fn train(examples: &[(Intent, Vec<u64>)], temperature: f32) -> Option<Fallback> {
+        let mut trained = [false; CLASSES];
+        let mut docs = [0f32; CLASSES];
+        let mut vocab: HashMap<u64, usize> = HashMap::new();
+        let mut counts: Vec<[f32; CLASSES]> = Vec::new();
+        for (intent, features) in examples {
+            let c = intent.index();
+            if let Some(t) = trained.get_mut(c) {
+                *t = true;
+            }
+            if let Some(d) = docs.get_mut(c) {
+                *d += 1.0;
+            }
+            for &f in features {
+                let k = *vocab.entry(f).or_insert_with(|| {
+                    counts.push([0.0; CLASSES]);
+                    counts.len() - 1
+                });
+                if let Some(slot) = counts.get_mut(k).and_then(|row| row.get_mut(c)) {
+                    *slot += 1.0;
+                }
+            }
+        }
+        if trained.iter().filter(|&&t| t).count() < 2 {
+            return None;
+        }
+        let v = vocab.len() as f32;
+        let mut totals = [0f32; CLASSES];
+        for row in &counts {
+            for (t, n) in totals.iter_mut().zip(row) {
+                *t += n;
+            }
+        }
+        let loglik = counts
+            .iter()
+            .map(|row| {
+                let mut out = [0f32; CLASSES];
+                for c in 0..CLASSES {
+                    let n = row.get(c).copied().unwrap_or(0.0);
+                    let t = totals.get(c).copied().unwrap_or(0.0);
+                    if let Some(o) = out.get_mut(c) {
+                        *o = ((n + ALPHA) / (t + ALPHA * v)).ln();
+                    }
+                }
+                out
+            })
+            .collect();
+        let all_docs: f32 = docs.iter().sum();
+        let mut prior = [f32::NEG_INFINITY; CLASSES];
+        for c in 0..CLASSES {
+            if let (Some(p), Some(d)) = (prior.get_mut(c), docs.get(c)) {
+                if *d > 0.0 {
+                    *p = (d / all_docs).ln();
+                }
+            }
+        }
+        Some(Fallback {
+            vocab,
+            loglik,
+            prior,
+            trained,
+            temperature,
+        })
+    }
+
+    /// The most probable intent for a message's features, with its tempered probability.
+    /// `None` when no feature is known to the model.
+    pub(crate) fn predict<'t>(&self, features: &[Feature<'t>]) -> Option<Verdict<'t>> {
+        let mut logits = self.prior;
+        let mut known = 0usize;
+        for (hash, _) in features {
+            if let Some(row) = self.vocab.get(hash).and_then(|&k| self.loglik.get(k)) {
+                known += 1;
+                for (l, x) in logits.iter_mut().zip(row) {
+                    *l += x;
+                }
+            }
+        }
+        if known == 0 {
+            return None;
+        }
+        let best = (0..CLASSES)
+            .filter(|&c| self.trained.get(c).copied().unwrap_or(false))
+            .max_by(|&a, &b| {
+                let la = logits.get(a).copied().unwrap_or(f32::NEG_INFINITY);
+                let lb = logits.get(b).copied().unwrap_or(f32::NEG_INFINITY);
+                la.total_cmp(&lb).then(b.cmp(&a))
+            })?;
+        let top = logits.get(best).copied()?;
+        let mut norm = 0f32;
+        for (c, l) in logits.iter().enumerate() {
+            if self.trained.get(c).copied().unwrap_or(false) {
+                norm += ((l - top) / self.temperature).exp();
+            }
+        }
+        let probability = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+        let intent = Intent::ALL.get(best).copied()?;
+        // The strongest features for the winner: largest margin over the runner-up classes.
+        let mut weighed: Vec<(f32, &'t str)> = features
+            .iter()
+            .filter_map(|(hash, text)| {
+                let row = self.vocab.get(hash).and_then(|&k| self.loglik.get(k))?;
+                let own = row.get(best).copied()?;
+                let others = row
+                    .iter()
+                    .enumerate()
+                    .filter(|&(c, _)| c != best && self.trained.get(c).copied().unwrap_or(false))
+                    .map(|(_, &x)| x)
+                    .fold(f32::NEG_INFINITY, f32::max);
+                Some((own - others, *text))
+            })
+            .filter(|(margin, _)| *margin > 0.0)
+            .collect();
+        weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        weighed.dedup_by(|a, b| a.1 == b.1);
+        Some(Verdict {
+            intent,
+            probability,
+            tokens: weighed.into_iter().take(3).map(|(_, t)| t).collect(),
+        })
+    }
+}

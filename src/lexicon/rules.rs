@@ -1,0 +1,157 @@
+//! The pack's regex rules, compiled into one `RegexSet` so a message is scanned once.
+//!
+//! Two settings matter on Chinese text (measured in `../shared/research/perf-baselines.md`): a
+//! Unicode `\b` sends every non-ASCII message to the slow engine, so it is refused; and the
+//! lazy DFA's cache is raised well above the default so it does not thrash across varied
+//! messages.
+
+use std::collections::HashSet;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::error::PackError;
+use crate::intent::Intent;
+use crate::lexicon::{check_weight, parse_intent};
+use crate::pack::Rule;
+
+const DFA_CACHE: usize = 16 << 20;
+const SIZE_LIMIT: usize = 16 << 20;
+
+/// One compiled rule.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRule {
+    pub id: String,
+    pub intent: Intent,
+    pub weight: f32,
+    pub backup: bool,
+    pub regex: Regex,
+}
+
+/// Every rule of a pack.
+#[derive(Clone, Debug)]
+pub(crate) struct Rules {
+    set: Option<RegexSet>,
+    rules: Vec<CompiledRule>,
+}
+
+/// A rule match, by byte range of the normalised text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RuleHit {
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Rules {
+    pub(crate) fn build(rules: &[Rule]) -> Result<Rules, PackError> {
+        let mut seen = HashSet::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for rule in rules {
+            if rule.id.trim().is_empty() {
+                return Err(PackError::Empty {
+                    what: "rule id",
+                    item: format!("the rule with pattern `{}`", rule.pattern),
+                });
+            }
+            if !seen.insert(rule.id.as_str()) {
+                return Err(PackError::Duplicate {
+                    kind: "rule id",
+                    id: rule.id.clone(),
+                });
+            }
+            let item = format!("rule `{}`", rule.id);
+            let intent = parse_intent(&rule.intent, &item, false)?;
+            check_weight(rule.weight, &format!("the weight of {item}"))?;
+            if rule.pattern.is_empty() {
+                return Err(PackError::Empty {
+                    what: "pattern",
+                    item,
+                });
+            }
+            if has_unicode_word_boundary(&rule.pattern) {
+                return Err(PackError::BadPattern {
+                    id: rule.id.clone(),
+                    message:
+                        "a Unicode `\\b` treats Chinese characters as letters and is very slow \
+                              on them; write `(?-u:\\b)` for an ASCII word boundary"
+                            .to_owned(),
+                });
+            }
+            let regex = RegexBuilder::new(&rule.pattern)
+                .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(DFA_CACHE)
+                .build()
+                .map_err(|e| PackError::BadPattern {
+                    id: rule.id.clone(),
+                    message: first_line(&e.to_string()),
+                })?;
+            if regex.is_match("") {
+                return Err(PackError::BadPattern {
+                    id: rule.id.clone(),
+                    message: "it matches the empty message, so it would fire on everything"
+                        .to_owned(),
+                });
+            }
+            compiled.push(CompiledRule {
+                id: rule.id.clone(),
+                intent,
+                weight: rule.weight,
+                backup: rule.backup,
+                regex,
+            });
+        }
+        let set = if compiled.is_empty() {
+            None
+        } else {
+            let set = RegexSetBuilder::new(compiled.iter().map(|r| r.regex.as_str()))
+                .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(DFA_CACHE)
+                .build()
+                .map_err(|e| PackError::BadPattern {
+                    id: "(all rules together)".to_owned(),
+                    message: first_line(&e.to_string()),
+                })?;
+            Some(set)
+        };
+        Ok(Rules {
+            set,
+            rules: compiled,
+        })
+    }
+
+    /// Every rule that matches, with the span of its first match.
+    pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
+        let Some(set) = &self.set else { return };
+        for k in set.matches(text).iter() {
+            if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
+                out.push(RuleHit {
+                    rule: k,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+    }
+
+    pub(crate) fn rule(&self, k: usize) -> Option<&CompiledRule> {
+        self.rules.get(k)
+    }
+}
+
+/// True when the pattern has a `\b` or `\B` outside an ASCII-only group `(?-u:…)`.
+fn has_unicode_word_boundary(pattern: &str) -> bool {
+    let cleaned = pattern
+        .replace("\\\\", "")
+        .replace("(?-u:\\b)", "")
+        .replace("(?-u:\\B)", "");
+    cleaned.contains("\\b") || cleaned.contains("\\B")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_owned()
+}

@@ -1,0 +1,94 @@
+//! The fallback's word segmenter: jieba-rs over the pack's own words, or over jieba's large
+//! default dictionary when a pack asks for it.
+//!
+//! Messages become *features*: each jieba token and each pair of neighbouring characters,
+//! hashed to a `u64` so the per-message path builds no strings.
+
+use jieba_rs::Jieba;
+
+use crate::error::PackError;
+use crate::normalize::is_punctuation;
+use crate::pack::{Dictionary, Pack};
+
+/// One feature of a message: its hash and the text it came from (a slice of the normalised
+/// message).
+pub(crate) type Feature<'t> = (u64, &'t str);
+
+/// A built segmenter.
+pub(crate) struct Segmenter {
+    jieba: Jieba,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segmenter").finish_non_exhaustive()
+    }
+}
+
+impl Segmenter {
+    /// Builds the segmenter from the pack's dictionary choice, its segmenter words and the
+    /// lexicon's words (already normalised).
+    pub(crate) fn build(pack: &Pack, lexicon_words: &[String]) -> Result<Segmenter, PackError> {
+        let mut jieba = match pack.segmenter.dictionary {
+            Dictionary::Pack => Jieba::empty(),
+            Dictionary::JiebaDefault => default_dictionary()?,
+        };
+        let extra = pack
+            .segmenter
+            .words
+            .iter()
+            .map(|w| crate::normalize::normalize(w).as_str().to_owned());
+        for word in lexicon_words.iter().cloned().chain(extra) {
+            if word.chars().count() >= 2 && !word.contains(' ') {
+                jieba.add_word(&word, Some(1000), None);
+            }
+        }
+        Ok(Segmenter { jieba })
+    }
+
+    /// Appends the features of a normalised message to `out`.
+    pub(crate) fn features<'t>(&self, text: &'t str, out: &mut Vec<Feature<'t>>) {
+        for token in self.jieba.cut(text, false) {
+            let word = token.word;
+            if word.chars().all(|c| c == ' ' || is_punctuation(c)) {
+                continue;
+            }
+            out.push((hash(b'w', word), word));
+        }
+        let mut prev: Option<(usize, char)> = None;
+        for (at, c) in text.char_indices() {
+            let usable = !(c == ' ' || is_punctuation(c));
+            if let Some((from, p)) = prev {
+                if usable && !(p.is_ascii_digit() && c.is_ascii_digit()) {
+                    if let Some(pair) = text.get(from..at + c.len_utf8()) {
+                        out.push((hash(b'b', pair), pair));
+                    }
+                }
+            }
+            prev = usable.then_some((at, c));
+        }
+    }
+}
+
+#[cfg(feature = "jieba-default-dict")]
+fn default_dictionary() -> Result<Jieba, PackError> {
+    Ok(Jieba::new())
+}
+
+#[cfg(not(feature = "jieba-default-dict"))]
+fn default_dictionary() -> Result<Jieba, PackError> {
+    Err(PackError::Unsupported {
+        item: "`segmenter.dictionary = \"jieba-default\"`".to_owned(),
+        needs: "the crate feature `jieba-default-dict`".to_owned(),
+    })
+}
+
+/// FNV-1a over a kind byte and the text: stable across runs and platforms.
+fn hash(kind: u8, text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in std::iter::once(&kind).chain(text.as_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

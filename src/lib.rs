@@ -1,0 +1,87 @@
+//! # kefu (客服)
+//!
+//! The customer-service brain for Chinese online shops, as a library a host service links in.
+//! For every buyer message it says what the buyer wants (intents, several at once, each with
+//! a score and the evidence behind it) and reads the quantities a shop needs (heights, weights,
+//! clothing and shoe sizes, money, order and phone numbers). Offline, deterministic, and
+//! microseconds per message.
+//!
+//! ```
+//! use kefu::{Engine, Intent, Quantity};
+//!
+//! let engine = Engine::builtin();
+//! let message = "亲，我165cm 110斤穿什么码？";
+//! let analysis = engine.analyze(message);
+//!
+//! assert_eq!(analysis.present_intents(), vec![Intent::Size]);
+//! // Every piece of evidence points into the buyer's own text.
+//! let why = &analysis.intents[0].evidence[0];
+//! assert!(!why.span.text(message).is_empty());
+//! // 110 斤 is 55 kg.
+//! assert!(analysis.quantities.iter().any(|q| matches!(q, Quantity::Weight { kg, .. } if *kg == 55.0)));
+//! ```
+//!
+//! # The pipeline
+//!
+//! Data flows one way, one module per stage:
+//!
+//! 1. [`normalize`](mod@normalize): full-width → ASCII, lowercase, traditional → simplified,
+//!    emoticon codes and punctuation runs, with a map back to the original offsets.
+//! 2. `lexicon`: one Aho-Corasick automaton over every word of the pack, the pack's regexes,
+//!    and the word segmenter for the fallback.
+//! 3. `extract` (quantities) and `intent` (scores with evidence, negation, fallback).
+//!
+//! # Bringing your own pack
+//!
+//! The policy is data: a [`Pack`] read from TOML or JSON, or built in code. The format is
+//! documented on the [`pack`] module. A bad pack is refused when the engine is built, with a
+//! [`PackError`] that names the item at fault:
+//!
+//! ```
+//! use kefu::{Engine, PackError};
+//!
+//! let err = Engine::from_toml(r#"
+//!     [[terms]]
+//!     intent = "refund"
+//!     weight = 0.9
+//!     words = ["退款"]
+//! "#).unwrap_err();
+//! assert!(matches!(err, PackError::UnknownIntent { .. }));
+//! assert_eq!(err.to_string(), "unknown intent `refund` in terms group 1 (intent `refund`)");
+//! ```
+//!
+//! # The threshold
+//!
+//! Each intent's score is the noisy-OR of its evidence weights, in `[0, 1]`. An intent is
+//! *present* when its score reaches the pack's `settings.threshold`
+//! ([`DEFAULT_THRESHOLD`], 0.5); a message with no present intent is [`Intent::Other`].
+//!
+//! # Crate features
+//!
+//! - `jieba-default-dict` (on by default): lets a pack ask for jieba's large default dictionary
+//!   with `segmenter.dictionary = "jieba-default"`. The built-in pack does not, so the
+//!   dictionary is never loaded unless a host's pack asks for it.
+//!
+//! # Untrusted input and panics
+//!
+//! [`Engine::analyze`] accepts any `&str`, never panics, does no I/O, reads no clock and uses
+//! no randomness: the same pack and message always give the same analysis. Building an
+//! engine from an untrusted pack is safe too: a bad one is an error, not a panic. Regexes use
+//! the `regex` crate, whose matching time is linear in the message length.
+
+pub mod analysis;
+mod engine;
+mod error;
+pub mod extract;
+pub mod intent;
+mod lexicon;
+pub mod normalize;
+pub mod pack;
+
+pub use analysis::{Analysis, Decision, Evidence, IntentScore, Source, Span};
+pub use engine::Engine;
+pub use error::PackError;
+pub use extract::{ClothingSize, Quantity, QuantityKind};
+pub use intent::Intent;
+pub use normalize::{Normalized, Script, normalize};
+pub use pack::{DEFAULT_THRESHOLD, Pack};

@@ -1,0 +1,284 @@
+//! Stage 1, normalise: fold the buyer's text into one canonical form and keep a map back.
+//!
+//! The steps, in order (each lossy step says what it loses):
+//!
+//! 1. **Fold each character**: full-width ASCII to ASCII (`ＸＬ` → `xl`), the ideographic
+//!    space and every other white space to a space, ASCII to lowercase, traditional characters
+//!    to simplified (`貨` → `货`, a character table generated from OpenCC's data), `。` → `.`,
+//!    `、` → `,`, `～` → `~`, `￥` → `¥`. *Lossy:* case and script are gone; the script is
+//!    recorded in [`Normalized::script`] first.
+//! 2. **Drop platform emoticon codes** such as `[微笑]` (an ASCII `[`, one to four Han
+//!    characters, `]`): each becomes one space. *Lossy:* the emoticon's name.
+//! 3. **Collapse runs**: a run of one punctuation mark (`？？？`, `!!!`) becomes one; a run of
+//!    spaces becomes one; spaces at either end go. *Lossy:* how many there were.
+//!
+//! Every character of the output remembers the byte range of the original text it came from,
+//! so a match in the normalised text maps back to a [`Span`] of the caller's message on `char`
+//! boundaries. Normalising twice gives the same text as normalising once.
+//!
+//! Traditional→simplified works character by character. Phrase-level conversions that need
+//! context (a few characters map to different simplified forms in different words) take the
+//! commonest reading; for keyword matching that is enough, and packs may list both forms.
+
+mod t2s_table;
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Span;
+
+/// The script a buyer wrote in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Script {
+    /// Simplified characters (发货, 尺码), or at least more of them than traditional ones.
+    Simplified,
+    /// Traditional characters (發貨, 尺碼).
+    Traditional,
+    /// Nothing in the text tells the scripts apart (ASCII, digits, or characters both share).
+    #[default]
+    Unmarked,
+}
+
+/// A normalised message and the map back to the original.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    text: String,
+    /// For each byte of `text`: the original byte range of the character it came from.
+    origin: Vec<(u32, u32)>,
+    script: Script,
+    traditional: u32,
+    simplified: u32,
+}
+
+impl Normalized {
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The normalised text, by value.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// The script the original was written in.
+    pub fn script(&self) -> Script {
+        self.script
+    }
+
+    /// How many characters of the original were traditional-only and simplified-only.
+    pub fn script_counts(&self) -> (u32, u32) {
+        (self.traditional, self.simplified)
+    }
+
+    /// Maps the byte range `start..end` of the normalised text to a span of the original.
+    ///
+    /// Out-of-range or empty ranges give an empty span at the nearest known position; the
+    /// result is always on `char` boundaries of the original.
+    pub fn original_span(&self, start: usize, end: usize) -> Span {
+        let first = self.origin.get(start).map(|&(s, _)| s as usize);
+        let last = end
+            .checked_sub(1)
+            .and_then(|i| self.origin.get(i))
+            .map(|&(_, e)| e as usize);
+        match (first, last) {
+            (Some(s), Some(e)) if end > start && e >= s => Span::new(s, e),
+            (Some(s), _) => Span::new(s, s),
+            (None, _) => {
+                let tail = self.origin.last().map_or(0, |&(_, e)| e as usize);
+                Span::new(tail, tail)
+            }
+        }
+    }
+}
+
+/// Normalises a buyer message. See the [module docs](self) for the steps.
+///
+/// ```
+/// let n = kefu::normalize("請問ＸＬ碼有貨嗎？？[微笑]");
+/// assert_eq!(n.as_str(), "请问xl码有货吗?");
+/// assert_eq!(n.script(), kefu::Script::Traditional);
+/// ```
+pub fn normalize(original: &str) -> Normalized {
+    let mut traditional = 0u32;
+    let mut simplified = 0u32;
+    // Step 1: fold, remembering where each character came from.
+    let mut folded: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
+    for (at, c) in original.char_indices() {
+        let end = at + c.len_utf8();
+        match script_mark(c) {
+            Some(Script::Traditional) => traditional += 1,
+            Some(Script::Simplified) => simplified += 1,
+            _ => {}
+        }
+        folded.push((fold_char(c), at as u32, end as u32));
+    }
+    // Step 2: emoticon codes become one space each.
+    let mut cleaned: Vec<(char, u32, u32)> = Vec::with_capacity(folded.len());
+    let mut i = 0;
+    while let Some(&(c, start, end)) = folded.get(i) {
+        if c == '[' {
+            if let Some(len) = emoticon_len(folded.get(i..).unwrap_or(&[])) {
+                let stop = folded.get(i + len - 1).map_or(end, |x| x.2);
+                cleaned.push((' ', start, stop));
+                i += len;
+                continue;
+            }
+        }
+        cleaned.push((c, start, end));
+        i += 1;
+    }
+    // Step 3: collapse runs of one punctuation mark and of spaces; trim spaces.
+    let mut text = String::with_capacity(original.len());
+    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
+    let mut last: Option<char> = None;
+    for (c, start, end) in cleaned {
+        let collapsible = c == ' ' || is_punctuation(c);
+        if collapsible && last == Some(c) {
+            // Widen the previous character's origin to cover the whole run.
+            let width = c.len_utf8();
+            let from = origin.len().saturating_sub(width);
+            for o in origin.get_mut(from..).into_iter().flatten() {
+                o.1 = end;
+            }
+            continue;
+        }
+        if c == ' ' && last.is_none() {
+            continue;
+        }
+        text.push(c);
+        origin.extend(std::iter::repeat_n((start, end), c.len_utf8()));
+        last = Some(c);
+    }
+    if text.ends_with(' ') {
+        text.pop();
+        origin.pop();
+    }
+    let script = if traditional > 0 && traditional >= simplified {
+        Script::Traditional
+    } else if simplified > 0 {
+        Script::Simplified
+    } else {
+        Script::Unmarked
+    };
+    Normalized {
+        text,
+        origin,
+        script,
+        traditional,
+        simplified,
+    }
+}
+
+/// The length, in folded characters, of an emoticon code starting at `chars[0] == '['`.
+fn emoticon_len(chars: &[(char, u32, u32)]) -> Option<usize> {
+    // `[`, then one to four Han characters, then `]`.
+    for (han, &(c, _, _)) in chars.iter().skip(1).take(5).enumerate() {
+        if c == ']' {
+            return (1..=4).contains(&han).then_some(han + 2);
+        }
+        if !is_han(c) {
+            return None;
+        }
+    }
+    None
+}
+
+/// True for the CJK unified ideographs (the basic block and extension A).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// True for punctuation after folding: ASCII punctuation and the CJK marks folding keeps.
+pub(crate) fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '“' | '”'
+                | '‘'
+                | '’'
+                | '《'
+                | '》'
+                | '【'
+                | '】'
+                | '「'
+                | '」'
+                | '…'
+                | '—'
+                | '·'
+        )
+}
+
+const HAN_BASE: u32 = 0x3400;
+const HAN_END: u32 = 0xA000;
+
+/// Dense tables over U+3400..U+A000: the simplified form of each traditional character
+/// (0 = unchanged), and the script each character marks (0 none, 1 traditional, 2 simplified).
+struct HanTables {
+    t2s: Vec<u32>,
+    mark: Vec<u8>,
+}
+
+static HAN: LazyLock<HanTables> = LazyLock::new(|| {
+    let size = (HAN_END - HAN_BASE) as usize;
+    let mut tables = HanTables {
+        t2s: vec![0; size],
+        mark: vec![0; size],
+    };
+    for &(from, to) in t2s_table::T2S {
+        if let Some(slot) = han_slot(from).and_then(|k| tables.t2s.get_mut(k)) {
+            *slot = to as u32;
+        }
+        if let Some(slot) = han_slot(to).and_then(|k| tables.mark.get_mut(k)) {
+            *slot = 2;
+        }
+    }
+    for &c in t2s_table::TRADITIONAL_ONLY {
+        if let Some(slot) = han_slot(c).and_then(|k| tables.mark.get_mut(k)) {
+            *slot = 1;
+        }
+    }
+    tables
+});
+
+fn han_slot(c: char) -> Option<usize> {
+    let c = c as u32;
+    (HAN_BASE..HAN_END)
+        .contains(&c)
+        .then(|| (c - HAN_BASE) as usize)
+}
+
+fn script_mark(c: char) -> Option<Script> {
+    let mark = han_slot(c).and_then(|k| HAN.mark.get(k).copied())?;
+    match mark {
+        1 => Some(Script::Traditional),
+        2 => Some(Script::Simplified),
+        _ => None,
+    }
+}
+
+/// Folds one character: width, case, script and a few CJK marks.
+pub(crate) fn fold_char(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        '\u{0}'..='\u{7F}' if c.is_ascii_whitespace() => ' ',
+        '\u{0}'..='\u{7F}' => c,
+        // Full-width ASCII forms, then lowercase.
+        '\u{FF01}'..='\u{FF5E}' => {
+            char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase())
+        }
+        '\u{3000}' => ' ',
+        '。' | '｡' => '.',
+        '、' | '､' => ',',
+        '〜' => '~',
+        '￥' => '¥',
+        _ if c.is_whitespace() => ' ',
+        _ => match han_slot(c).and_then(|k| HAN.t2s.get(k).copied()) {
+            Some(to) if to != 0 => char::from_u32(to).unwrap_or(c),
+            _ => c,
+        },
+    }
+}

@@ -1,0 +1,9 @@
+//! The built-in clothing-shop pack, kept as reviewable TOML beside this file and embedded at
+//! compile time.
+
+/// The TOML documents that make up the built-in pack, merged in this order by
+/// [`Pack::builtin`](super::Pack::builtin).
+pub const BUILTIN_SOURCES: &[&str] = &[
+    include_str!("builtin/lexicon.toml"),
+    include_str!("builtin/examples.toml"),
+];

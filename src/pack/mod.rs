@@ -1,0 +1,426 @@
+//! The rule pack: the shop's policy as plain data.
+//!
+//! A pack is a serde value, read from TOML or JSON or built in code, and turned into an
+//! [`Engine`](crate::Engine) once. Nothing here is compiled yet: the engine checks the pack and
+//! refuses a bad one with a [`PackError`](crate::PackError) that names the item at fault.
+//!
+//! # Format
+//!
+//! ```toml
+//! [pack]
+//! name = "my-shop"
+//! version = "1.0.0"
+//!
+//! [settings]
+//! threshold = 0.5              # one score decides which intents count as present
+//!
+//! [negation]
+//! window = 2                   # at most this many characters between a cue and its term
+//! cues = ["不是", "不用"]
+//!
+//! [blockers]                   # longer words that shadow a term inside them (号码 hides 码)
+//! words = ["号码", "密码"]
+//!
+//! [[terms]]                    # words that point at an intent, with one weight per group
+//! intent = "size"
+//! weight = 0.9
+//! words = ["尺码", "码数", "穿多大"]
+//!
+//! [[terms]]
+//! intent = "logistics"
+//! weight = 0.8
+//! negatable = false            # 还没发货 still asks about shipping
+//! words = ["发货"]
+//!
+//! [[rules]]                    # regexes for what a word list cannot say
+//! id = "size.wear-what"
+//! intent = "size"
+//! weight = 0.7
+//! pattern = "穿.{0,3}(多大|什么)码"
+//!
+//! [[quantity_cues]]            # a height or weight in the message hints at an intent
+//! kind = "height"
+//! intent = "size"
+//! weight = 0.5
+//!
+//! [[examples]]                 # utterances that train the statistical fallback
+//! intent = "size"
+//! texts = ["这条裙子我能穿吗", "平时穿中号"]
+//! ```
+//!
+//! Terms, cues and patterns are matched against the *normalised* message (lowercase ASCII,
+//! half-width, simplified characters), and terms are normalised the same way when the engine is
+//! built, so a pack may be written in either script.
+
+mod builtin;
+
+pub use builtin::BUILTIN_SOURCES;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PackError;
+
+/// A complete rule pack.
+///
+/// Build one from text with [`Pack::from_toml`] / [`Pack::from_json`], or in code from
+/// [`Pack::default`] and the `add_*` methods:
+///
+/// ```
+/// use kefu::{Engine, Intent, Pack};
+///
+/// let mut pack = Pack::default();
+/// pack.add_terms("invoice", 0.9, ["发票", "抬头"]);
+/// pack.add_examples("invoice", ["能开票吗", "公司报销要票"]);
+/// let engine = Engine::from_pack(&pack)?;
+/// assert!(engine.analyze("可以开发票吗").has(Intent::Invoice));
+/// # Ok::<(), kefu::PackError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Pack {
+    /// Name, version and description.
+    #[serde(default)]
+    pub pack: PackInfo,
+    /// Thresholds and switches.
+    #[serde(default)]
+    pub settings: Settings,
+    /// How the fallback cuts messages into words.
+    #[serde(default)]
+    pub segmenter: Segmenter,
+    /// Negation cues (不是 / 不用 / 没有 …).
+    #[serde(default)]
+    pub negation: Negation,
+    /// Words that shadow shorter terms inside them.
+    #[serde(default)]
+    pub blockers: Blockers,
+    /// Groups of intent words.
+    #[serde(default)]
+    pub terms: Vec<TermGroup>,
+    /// Regex rules.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Quantities that hint at an intent.
+    #[serde(default)]
+    pub quantity_cues: Vec<QuantityCue>,
+    /// Example utterances for the fallback.
+    #[serde(default)]
+    pub examples: Vec<ExampleGroup>,
+}
+
+/// Who wrote the pack and which version it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PackInfo {
+    /// A short name.
+    #[serde(default)]
+    pub name: String,
+    /// The pack's own version.
+    #[serde(default)]
+    pub version: String,
+    /// What the pack is for.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The default intent threshold: an intent is present when its score reaches this.
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// Thresholds and switches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Settings {
+    /// An intent is present when its score reaches this; in `(0, 1]`. Default
+    /// [`DEFAULT_THRESHOLD`].
+    pub threshold: f32,
+    /// Whether the statistical fallback runs when no term or rule decides. Default `true`.
+    pub fallback: bool,
+    /// How far the fallback's probabilities are flattened before they become scores, in
+    /// `[1, 50]`: higher is more cautious. Default 4.
+    pub fallback_temperature: f32,
+    /// Intents that count only when no other intent is present: `你好，这件有货吗` asks about
+    /// stock, and the greeting is politeness. Their evidence stays in the analysis, marked not
+    /// present. Default `["greeting"]`.
+    pub only_alone: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: DEFAULT_THRESHOLD,
+            fallback: true,
+            fallback_temperature: 4.0,
+            only_alone: vec!["greeting".to_owned()],
+        }
+    }
+}
+
+/// Which dictionary the fallback's word segmenter uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Dictionary {
+    /// Only the pack's own words (terms, cues, segmenter words): loads in well under a
+    /// millisecond, and unknown text falls apart into single characters.
+    #[default]
+    Pack,
+    /// jieba's large default dictionary (about 350,000 words) plus the pack's words: about
+    /// 120 ms and 33 MB once per engine. Needs the `jieba-default-dict` feature.
+    JiebaDefault,
+}
+
+/// How the fallback cuts messages into words.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Segmenter {
+    /// The base dictionary.
+    pub dictionary: Dictionary,
+    /// Extra words for the segmenter, beyond the pack's terms.
+    pub words: Vec<String>,
+}
+
+/// Negation cues: a cue shortly before a negatable term cancels it (不是尺码问题, 不用退了).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Negation {
+    /// At most this many characters may stand between a cue and the term it cancels; a
+    /// punctuation mark or space in between always ends the cue's reach. Default 2.
+    pub window: usize,
+    /// The cues.
+    pub cues: Vec<String>,
+}
+
+impl Default for Negation {
+    fn default() -> Self {
+        Negation {
+            window: 2,
+            cues: Vec::new(),
+        }
+    }
+}
+
+/// Longer words that contain a term but mean something else (号码 / 密码 / 二维码 contain 码).
+///
+/// The matcher prefers the longest word at each position, so a blocker hides the term inside
+/// it; a blocker itself points at no intent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Blockers {
+    /// The words.
+    pub words: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// Words that point at one intent with one weight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TermGroup {
+    /// The intent label (`size`, `after_sales`, …).
+    pub intent: String,
+    /// How much one of these words says, in `(0, 1]`.
+    pub weight: f32,
+    /// Whether a negation cue before a word cancels it. Default `true`; set `false` for words
+    /// a negation does not turn away from the topic (还没发货 still asks about shipping).
+    #[serde(default = "default_true")]
+    pub negatable: bool,
+    /// Whether these words only back up a message nothing more specific explains. Default
+    /// `false`. Generic words (这款, 颜色, 怎么样) say "product question" when the message
+    /// says nothing else, but beside 退货 or 发货 they are context, not a second request.
+    #[serde(default)]
+    pub backup: bool,
+    /// The words.
+    pub words: Vec<String>,
+}
+
+/// A regex that points at an intent.
+///
+/// Patterns run on the normalised message with the `regex` crate's syntax. Write ASCII word
+/// boundaries as `(?-u:\b)`: a Unicode `\b` treats Chinese characters as word characters (so
+/// `\bXL\b` misses `穿XL码`) and is refused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rule {
+    /// A unique id, shown in evidence.
+    pub id: String,
+    /// The intent label.
+    pub intent: String,
+    /// The weight of a match, in `(0, 1]`.
+    pub weight: f32,
+    /// Whether a match only backs up a message nothing more specific explains, as for
+    /// [`TermGroup::backup`]. Default `false`.
+    #[serde(default)]
+    pub backup: bool,
+    /// The pattern.
+    pub pattern: String,
+}
+
+/// A kind of quantity that hints at an intent when a message contains one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct QuantityCue {
+    /// `height`, `weight`, `clothing_size`, `shoe_size`, `money`, `order_number` or `phone`.
+    pub kind: String,
+    /// The intent label.
+    pub intent: String,
+    /// The weight, in `(0, 1]`.
+    pub weight: f32,
+}
+
+/// Example utterances of one intent, for the fallback.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ExampleGroup {
+    /// The intent label; `other` teaches the fallback what to leave alone.
+    pub intent: String,
+    /// The utterances.
+    pub texts: Vec<String>,
+}
+
+impl Pack {
+    /// Reads a pack from TOML.
+    ///
+    /// This only parses; [`Engine::from_pack`](crate::Engine::from_pack) checks the contents.
+    pub fn from_toml(text: &str) -> Result<Pack, PackError> {
+        toml::from_str(text).map_err(|e| PackError::Syntax {
+            format: "toml",
+            message: e.to_string().trim_end().to_owned(),
+        })
+    }
+
+    /// Reads a pack from JSON, with the same fields as the TOML form.
+    pub fn from_json(text: &str) -> Result<Pack, PackError> {
+        serde_json::from_str(text).map_err(|e| PackError::Syntax {
+            format: "json",
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes the pack as TOML.
+    pub fn to_toml(&self) -> Result<String, PackError> {
+        toml::to_string(self).map_err(|e| PackError::Syntax {
+            format: "toml",
+            message: e.to_string(),
+        })
+    }
+
+    /// The built-in clothing-shop pack, parsed from the text embedded in the crate.
+    ///
+    /// Use it as a starting point for a shop's own pack: change it, then build with
+    /// [`Engine::from_pack`](crate::Engine::from_pack).
+    pub fn builtin() -> Result<Pack, PackError> {
+        let mut pack = Pack::default();
+        for source in BUILTIN_SOURCES {
+            pack.merge(Pack::from_toml(source)?);
+        }
+        Ok(pack)
+    }
+
+    /// Appends everything in `other` to this pack. Lists are concatenated; `other`'s info,
+    /// settings, segmenter choice and negation window win where they differ from the defaults.
+    pub fn merge(&mut self, other: Pack) {
+        if other.pack != PackInfo::default() {
+            self.pack = other.pack;
+        }
+        if other.settings != Settings::default() {
+            self.settings = other.settings;
+        }
+        if other.segmenter.dictionary != Dictionary::default() {
+            self.segmenter.dictionary = other.segmenter.dictionary;
+        }
+        self.segmenter.words.extend(other.segmenter.words);
+        if other.negation.window != Negation::default().window {
+            self.negation.window = other.negation.window;
+        }
+        self.negation.cues.extend(other.negation.cues);
+        self.blockers.words.extend(other.blockers.words);
+        self.terms.extend(other.terms);
+        self.rules.extend(other.rules);
+        self.quantity_cues.extend(other.quantity_cues);
+        self.examples.extend(other.examples);
+    }
+
+    /// Adds a group of words pointing at `intent` with `weight`.
+    pub fn add_terms<I, S>(&mut self, intent: &str, weight: f32, words: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.terms.push(TermGroup {
+            intent: intent.to_owned(),
+            weight,
+            negatable: true,
+            backup: false,
+            words: words.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// Adds a regex rule.
+    pub fn add_rule(&mut self, id: &str, intent: &str, weight: f32, pattern: &str) -> &mut Self {
+        self.rules.push(Rule {
+            id: id.to_owned(),
+            intent: intent.to_owned(),
+            weight,
+            backup: false,
+            pattern: pattern.to_owned(),
+        });
+        self
+    }
+
+    /// Adds negation cues.
+    pub fn add_negation_cues<I, S>(&mut self, cues: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.negation.cues.extend(cues.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds blocker words.
+    pub fn add_blockers<I, S>(&mut self, words: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.blockers
+            .words
+            .extend(words.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds a quantity cue: a quantity of `kind` hints at `intent` with `weight`.
+    pub fn add_quantity_cue(&mut self, kind: &str, intent: &str, weight: f32) -> &mut Self {
+        self.quantity_cues.push(QuantityCue {
+            kind: kind.to_owned(),
+            intent: intent.to_owned(),
+            weight,
+        });
+        self
+    }
+
+    /// Adds example utterances of `intent` for the fallback.
+    pub fn add_examples<I, S>(&mut self, intent: &str, texts: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.examples.push(ExampleGroup {
+            intent: intent.to_owned(),
+            texts: texts.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+}
