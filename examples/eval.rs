@@ -85,8 +85,8 @@ fn main() -> ExitCode {
         let gold: BTreeSet<Intent> = line.intents.iter().filter_map(|s| s.parse().ok()).collect();
         let analysis = engine.analyze(&line.text);
         let predicted: BTreeSet<Intent> = analysis.present_intents().into_iter().collect();
-        for intent in Intent::ALL {
-            let c = &mut counts[intent.index()];
+        // `Intent::index` is the position in `Intent::ALL`, so the zip pairs each with its counts.
+        for (intent, c) in Intent::ALL.into_iter().zip(counts.iter_mut()) {
             match (predicted.contains(&intent), gold.contains(&intent)) {
                 (true, true) => c.tp += 1,
                 (true, false) => c.fp += 1,
@@ -134,8 +134,7 @@ fn main() -> ExitCode {
     let mut per_intent = Map::new();
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     let mut f1_sum = 0.0;
-    for intent in Intent::ALL {
-        let c = counts[intent.index()];
+    for (intent, c) in Intent::ALL.into_iter().zip(counts) {
         tp += c.tp;
         fp += c.fp;
         fn_ += c.fn_;

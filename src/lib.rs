@@ -85,3 +85,8 @@ pub use extract::{ClothingSize, Quantity, QuantityKind};
 pub use intent::Intent;
 pub use normalize::{Normalized, Script, normalize};
 pub use pack::{DEFAULT_THRESHOLD, Pack};
+
+/// The README's examples, run as doctests so the README cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

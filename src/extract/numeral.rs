@@ -51,9 +51,15 @@ pub(crate) fn parse(chars: &[char]) -> Option<u32> {
     let mut section = 0u32;
     let mut current: Option<u32> = None;
     let mut last_unit = 1u32;
+    // 零 holds a place (一百零五 = 105): the digit after it is not one place lower.
+    let mut zero = false;
     for &c in chars {
         if let Some(d) = digit(c) {
-            if current.is_some() && d != 0 {
+            if d == 0 {
+                zero = true;
+                continue;
+            }
+            if current.is_some() {
                 return None; // two digits in a row inside a positional numeral
             }
             current = Some(d);
@@ -72,10 +78,11 @@ pub(crate) fn parse(chars: &[char]) -> Option<u32> {
             }
             current = None;
             last_unit = u;
+            zero = false;
         }
     }
     let tail = match current {
-        Some(d) if (100..10_000).contains(&last_unit) => d * (last_unit / 10),
+        Some(d) if !zero && (100..10_000).contains(&last_unit) => d * (last_unit / 10),
         Some(d) => d,
         None => 0,
     };

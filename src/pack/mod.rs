@@ -2,7 +2,7 @@
 //!
 //! A pack is a serde value, read from TOML or JSON or built in code, and turned into an
 //! [`Engine`](crate::Engine) once. Nothing here is compiled yet: the engine checks the pack and
-//! refuses a bad one with a [`PackError`](crate::PackError) that names the item at fault.
+//! refuses a bad one with a [`PackError`] that names the item at fault.
 //!
 //! # Format
 //!

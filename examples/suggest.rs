@@ -1,0 +1,169 @@
+//! Prints what the engine reads in buyer messages: intents with their evidence, and
+//! quantities.
+//!
+//! ```text
+//! cargo run --release --example suggest -- "亲，我165cm 110斤穿什么码？"
+//! cargo run --release --example suggest -- --json "亲，我165cm 110斤穿什么码？"
+//! cargo run --release --example suggest
+//! ```
+//!
+//! Each argument is one message. With no message, a few demo messages are analysed. With
+//! `--json`, each analysis is printed as pretty JSON (one object per message) instead.
+
+use std::process::ExitCode;
+
+use kefu::{Analysis, Engine, Evidence, Quantity, QuantityKind, Source};
+use serde::Serialize;
+
+/// Demo messages, written for this example.
+const DEMO: &[&str] = &[
+    // Size, with a height and a weight in 斤.
+    "亲，我165cm 110斤穿什么码？",
+    // Stock, in traditional characters.
+    "請問這件黑色的還有貨嗎？",
+    // A return, with a negated size term.
+    "不是尺码问题，质量太差了，我要退货",
+];
+
+fn main() -> ExitCode {
+    let mut json = false;
+    let mut messages = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--json" => json = true,
+            "-h" | "--help" => {
+                println!("usage: suggest [--json] [MESSAGE …]");
+                return ExitCode::SUCCESS;
+            }
+            flag if flag.starts_with("--") => {
+                eprintln!("unknown option {flag}\nusage: suggest [--json] [MESSAGE …]");
+                return ExitCode::from(2);
+            }
+            _ => messages.push(arg),
+        }
+    }
+    if messages.is_empty() {
+        messages = DEMO.iter().map(|&m| m.to_owned()).collect();
+    }
+
+    let engine = Engine::builtin();
+    for (k, message) in messages.iter().enumerate() {
+        let analysis = engine.analyze(message);
+        if json {
+            match serde_json::to_string_pretty(&analysis) {
+                Ok(text) => println!("{text}"),
+                Err(e) => {
+                    eprintln!("cannot write the analysis as JSON: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else {
+            if k > 0 {
+                println!();
+            }
+            print_analysis(message, &analysis);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The name serde gives a unit enum value (`simplified`, `lexicon`), for readable output.
+fn name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => "?".to_owned(),
+    }
+}
+
+fn print_analysis(message: &str, analysis: &Analysis) {
+    println!("message     {message}");
+    println!("normalised  {}", analysis.normalized);
+    println!("script      {}", name(&analysis.script));
+    println!(
+        "decided by  {} (threshold {:.2})",
+        name(&analysis.decided_by),
+        analysis.threshold
+    );
+    let present: Vec<&str> = analysis
+        .present_intents()
+        .iter()
+        .map(|i| i.as_str())
+        .collect();
+    println!("present     {}", present.join(", "));
+
+    println!("intents");
+    if analysis.intents.is_empty() {
+        println!("  (none scored)");
+    }
+    for score in &analysis.intents {
+        println!(
+            "  {:<13} {:.3}  {}",
+            score.intent.as_str(),
+            score.score,
+            if score.present {
+                "present"
+            } else {
+                "not present"
+            }
+        );
+        for evidence in &score.evidence {
+            println!("      {}", describe(message, evidence));
+        }
+    }
+
+    println!("quantities");
+    if analysis.quantities.is_empty() {
+        println!("  (none)");
+    }
+    for quantity in &analysis.quantities {
+        let value = quantity.value_string();
+        let value = match unit(quantity) {
+            Some(unit) => format!("{value} {unit}"),
+            None => value,
+        };
+        println!(
+            "  {:<13} {:<18} from \"{}\"",
+            quantity.kind().as_str(),
+            value,
+            quantity.span().text(message)
+        );
+    }
+}
+
+/// One line for a piece of evidence: where it came from, the buyer's text under it, its weight
+/// and whether it counted.
+fn describe(message: &str, evidence: &Evidence) -> String {
+    let source = match &evidence.source {
+        Source::Term { id } => format!("term {id}"),
+        Source::Rule { id } => format!("rule {id}"),
+        Source::Quantity { id } => format!("quantity {id}"),
+        Source::Fallback { tokens } => format!("fallback [{}]", tokens.join(" ")),
+        other => format!("{other:?}"),
+    };
+    let text = match &evidence.source {
+        // The fallback's span is the whole message; repeating it says nothing.
+        Source::Fallback { .. } => String::new(),
+        _ => format!(" \"{}\"", evidence.span.text(message)),
+    };
+    let mut line = format!("{source}{text}  weight {:.2}", evidence.weight);
+    if evidence.backup {
+        line.push_str("  backup");
+    }
+    if let Some(cue) = evidence.negated_by {
+        line.push_str(&format!("  negated by \"{}\"", cue.text(message)));
+    } else if !evidence.counts() {
+        line.push_str("  set aside");
+    }
+    line
+}
+
+/// The canonical unit of a quantity's value, where it has one.
+fn unit(quantity: &Quantity) -> Option<&'static str> {
+    match quantity.kind() {
+        QuantityKind::Height => Some("cm"),
+        QuantityKind::Weight => Some("kg"),
+        QuantityKind::Money => Some("yuan"),
+        _ => None,
+    }
+}
