@@ -6,7 +6,7 @@ use crate::analysis::{Analysis, Span};
 use crate::error::PackError;
 use crate::extract::{self, QuantityKind};
 use crate::intent::fallback::Fallback;
-use crate::intent::{Board, Intent};
+use crate::intent::{Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
 use crate::lexicon::segment::Segmenter;
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
@@ -187,8 +187,9 @@ impl Engine {
         let quantities = extract::quantities(&norm);
 
         let mut board = Board::default();
-        board.terms(&inner.lexicon, &norm, &hits, inner.window);
-        board.rules(&inner.rules, &norm, &rule_hits);
+        let cues = Cues::collect(&inner.lexicon, &hits, inner.window);
+        board.terms(&inner.lexicon, &norm, &hits, &cues);
+        board.rules(&inner.rules, &norm, &rule_hits, &cues);
         board.quantities(&inner.quantity_cues, &quantities);
         let decided = board.decides(inner.threshold, &inner.only_alone);
         if !decided {

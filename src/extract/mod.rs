@@ -532,8 +532,15 @@ impl Scan<'_> {
     fn units(&mut self, nums: &[Num]) {
         for (k, n) in nums.iter().enumerate() {
             let v = n.value;
-            if n.from > 0 && self.ch(n.from - 1) == Some('¥') && !n.chinese {
-                self.push(n.from - 1, n.to, |span| Quantity::Money { yuan: v, span });
+            let sign = match (n.from.checked_sub(1), n.from.checked_sub(2)) {
+                (Some(a), _) if self.ch(a) == Some('¥') => Some(a),
+                (Some(a), Some(b)) if self.ch(a) == Some(' ') && self.ch(b) == Some('¥') => {
+                    Some(b)
+                }
+                _ => None,
+            };
+            if let Some(at) = sign.filter(|_| !n.chinese) {
+                self.push(at, n.to, |span| Quantity::Money { yuan: v, span });
                 continue;
             }
             let Some((unit, end)) = self.unit_at(n.to) else {
@@ -602,7 +609,7 @@ impl Scan<'_> {
                 Some(' ' | ':' | ',' | '/' | '是' | '约' | '大' | '概' | '有' | '在' | '+' | '-')
             )
         });
-        (gap_ok && n.from - at <= 3 && !n.chinese && self.free(n.from, n.to)).then_some(k)
+        (gap_ok && n.from - at <= 3 && self.free(n.from, n.to)).then_some(k)
     }
 
     /// Bare numbers after 身高 / 体重 / 身高体重.
@@ -645,7 +652,7 @@ impl Scan<'_> {
         } else {
             n.value
         };
-        if (100.0..=230.0).contains(&cm) && (n.int_digits == 3 || n.decimal) {
+        if (100.0..=230.0).contains(&cm) && (n.int_digits == 3 || n.decimal || n.chinese) {
             let cm = cm.round() as f32;
             self.push(n.from, n.to, |span| Quantity::Height { cm, span });
         }
@@ -677,10 +684,19 @@ impl Scan<'_> {
         for (kind, from, to) in placed {
             match kind {
                 QuantityKind::Weight => {
+                    // A bare three-digit number just before or just after the weight: the
+                    // height.
                     let prev = nums.iter().rev().find(|n| n.to <= from);
-                    if let Some(&prev) = prev.filter(|p| separators(self, p.to, from)) {
-                        if !prev.chinese && prev.int_digits == 3 {
-                            self.bare_height(prev);
+                    let next = nums.iter().find(|n| n.from >= to);
+                    let candidates = [
+                        prev.filter(|p| separators(self, p.to, from)),
+                        next.filter(|n| {
+                            separators(self, to, n.from) && self.unit_at(n.to).is_none()
+                        }),
+                    ];
+                    for &n in candidates.into_iter().flatten() {
+                        if !n.chinese && n.int_digits == 3 {
+                            self.bare_height(n);
                         }
                     }
                 }

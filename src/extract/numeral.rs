@@ -51,6 +51,9 @@ pub(crate) fn parse(chars: &[char]) -> Option<u32> {
     let mut section = 0u32;
     let mut current: Option<u32> = None;
     let mut last_unit = 1u32;
+    // The unit before this one within the current 万 section: units must fall (一百二十),
+    // never repeat or rise (十十, 一百一百).
+    let mut section_unit = u32::MAX;
     // 零 holds a place (一百零五 = 105): the digit after it is not one place lower.
     let mut zero = false;
     for &c in chars {
@@ -65,9 +68,17 @@ pub(crate) fn parse(chars: &[char]) -> Option<u32> {
             current = Some(d);
         } else if let Some(u) = unit(c) {
             if u == 10_000 {
+                if total > 0 {
+                    return None;
+                }
                 total = total.checked_add((section + current.unwrap_or(0)).checked_mul(u)?)?;
                 section = 0;
+                section_unit = u32::MAX;
             } else {
+                if u >= section_unit {
+                    return None;
+                }
+                section_unit = u;
                 // 十 alone means 10; 百 and 千 need a digit before them.
                 let d = match (current, u) {
                     (Some(d), _) => d,
@@ -82,7 +93,7 @@ pub(crate) fn parse(chars: &[char]) -> Option<u32> {
         }
     }
     let tail = match current {
-        Some(d) if !zero && (100..10_000).contains(&last_unit) => d * (last_unit / 10),
+        Some(d) if !zero && last_unit >= 100 => d * (last_unit / 10),
         Some(d) => d,
         None => 0,
     };
@@ -111,6 +122,11 @@ mod tests {
         assert_eq!(p("一千五"), Some(1500));
         assert_eq!(p("两万"), Some(20000));
         assert_eq!(p("百"), None);
+        assert_eq!(p("一万二"), Some(12000));
+        assert_eq!(p("三万五千"), Some(35000));
+        assert_eq!(p("十十"), None);
+        assert_eq!(p("一百一百"), None);
+        assert_eq!(p("一百六十五"), Some(165));
         assert_eq!(p(""), None);
     }
 }

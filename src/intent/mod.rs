@@ -7,29 +7,19 @@
 
 pub(crate) mod fallback;
 mod label;
+mod negation;
 
 pub use label::{Intent, UnknownIntent};
+pub(crate) use negation::Cues;
 
 use crate::analysis::{Decision, Evidence, IntentScore, Source, Span};
 use crate::extract::Quantity;
 use crate::lexicon::rules::{RuleHit, Rules};
 use crate::lexicon::segment::Feature;
 use crate::lexicon::{Hit, Lexicon};
-use crate::normalize::{Normalized, is_punctuation};
+use crate::normalize::Normalized;
 
 const SCORED: usize = Intent::ALL.len() - 1;
-
-/// True when the clause that `rest` starts in ends as a yes/no question (吗 / 么 / 嘛 /
-/// 不), which turns a negation into a question or an affirmation.
-fn clause_is_question(rest: &str) -> bool {
-    let clause_end = rest
-        .char_indices()
-        .find(|&(_, c)| c == ' ' || (is_punctuation(c) && c != '?'))
-        .map_or(rest.len(), |(i, _)| i);
-    let clause = rest.get(..clause_end).unwrap_or(rest);
-    let clause = clause.trim_end_matches(['?', '啊', '呀', '呢']);
-    clause.ends_with(['吗', '么', '嘛'])
-}
 
 /// Evidence gathered per intent while a message is analysed.
 #[derive(Debug, Default)]
@@ -93,24 +83,16 @@ impl Board {
         lexicon: &Lexicon,
         norm: &Normalized,
         hits: &[Hit],
-        window: usize,
+        cues: &Cues,
     ) {
-        let text = norm.as_str();
-        let mut last_cue: Option<(usize, Span)> = None;
         for hit in hits {
             let Some(word) = lexicon.word(hit.word) else {
                 continue;
             };
             let span = norm.original_span(hit.start, hit.end);
-            let negated_by = last_cue.and_then(|(cue_end, cue_span)| {
-                let between = text.get(cue_end..hit.start)?;
-                let close = between.chars().count() <= window
-                    && !between.chars().any(|c| c == ' ' || is_punctuation(c));
-                // 没有蓝色的吗 / 不是纯棉的吗 ask or affirm rather than deny.
-                let asked = text.get(hit.end..).is_some_and(clause_is_question);
-                (close && !asked).then_some(cue_span)
-            });
+            let negated_by = cues.negation(norm, hit.start, hit.end);
             for role in &word.terms {
+                let negated_by = negated_by.filter(|_| role.negatable);
                 self.add(
                     role.intent,
                     Evidence {
@@ -119,22 +101,28 @@ impl Board {
                         },
                         span,
                         weight: role.weight,
-                        negated_by: if role.negatable { negated_by } else { None },
+                        negated_by,
                         backup: role.backup,
-                        counted: !role.negatable || negated_by.is_none(),
+                        counted: negated_by.is_none(),
                     },
                 );
-            }
-            if word.negation {
-                last_cue = Some((hit.end, span));
             }
         }
     }
 
-    /// Regex rule hits.
-    pub(crate) fn rules(&mut self, rules: &Rules, norm: &Normalized, hits: &[RuleHit]) {
+    /// Regex rule hits, with negation.
+    pub(crate) fn rules(
+        &mut self,
+        rules: &Rules,
+        norm: &Normalized,
+        hits: &[RuleHit],
+        cues: &Cues,
+    ) {
         for hit in hits {
             if let Some(rule) = rules.rule(hit.rule) {
+                let negated_by = cues
+                    .negation(norm, hit.start, hit.end)
+                    .filter(|_| rule.negatable);
                 self.add(
                     rule.intent,
                     Evidence {
@@ -143,9 +131,9 @@ impl Board {
                         },
                         span: norm.original_span(hit.start, hit.end),
                         weight: rule.weight,
-                        negated_by: None,
+                        negated_by,
                         backup: rule.backup,
-                        counted: true,
+                        counted: negated_by.is_none(),
                     },
                 );
             }

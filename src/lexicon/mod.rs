@@ -21,7 +21,10 @@ use crate::pack::Pack;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Word {
     pub terms: Vec<TermRole>,
+    /// A cue that cancels the term after it.
     pub negation: bool,
+    /// A cue that cancels the term before it.
+    pub negation_after: bool,
 }
 
 /// One intent a word points at.
@@ -72,7 +75,8 @@ impl Lexicon {
             });
             Ok(k)
         };
-        let mut found: Vec<(usize, Option<TermRole>, bool)> = Vec::new();
+        // (word, the term it is, whether it is a cue before / after a term)
+        let mut found: Vec<(usize, Option<TermRole>, bool, bool)> = Vec::new();
         for (g, group) in pack.terms.iter().enumerate() {
             let item = format!("terms group {} (intent `{}`)", g + 1, group.intent);
             let intent = parse_intent(&group.intent, &item, false)?;
@@ -86,22 +90,27 @@ impl Lexicon {
                     backup: group.backup,
                     id: format!("{}/{}", intent, w.trim()),
                 };
-                found.push((k, Some(role), false));
+                found.push((k, Some(role), false, false));
             }
         }
         for cue in &pack.negation.cues {
             let k = slot(cue, "negation cue", "`negation.cues`")?;
-            found.push((k, None, true));
+            found.push((k, None, true, false));
+        }
+        for cue in &pack.negation.after {
+            let k = slot(cue, "negation cue", "`negation.after`")?;
+            found.push((k, None, false, true));
         }
         for w in &pack.blockers.words {
             let k = slot(w, "blocker", "`blockers.words`")?;
-            found.push((k, None, false));
+            found.push((k, None, false, false));
         }
-        for (k, role, negation) in found {
+        for (k, role, negation, negation_after) in found {
             let Some(word) = words.get_mut(k) else {
                 continue;
             };
             word.negation |= negation;
+            word.negation_after |= negation_after;
             if let Some(role) = role {
                 if word.terms.iter().any(|t| t.intent == role.intent) {
                     return Err(PackError::Duplicate {

@@ -23,6 +23,7 @@ pub(crate) struct CompiledRule {
     pub id: String,
     pub intent: Intent,
     pub weight: f32,
+    pub negatable: bool,
     pub backup: bool,
     pub regex: Regex,
 }
@@ -96,6 +97,7 @@ impl Rules {
                 id: rule.id.clone(),
                 intent,
                 weight: rule.weight,
+                negatable: rule.negatable,
                 backup: rule.backup,
                 regex,
             });
@@ -147,11 +149,16 @@ fn has_unicode_word_boundary(pattern: &str) -> bool {
     cleaned.contains("\\b") || cleaned.contains("\\B")
 }
 
+/// The regex crate's last, most specific line, without its `error:` prefix.
 fn first_line(s: &str) -> String {
-    s.lines()
+    let line = s
+        .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or(s)
+        .trim();
+    line.strip_prefix("error:")
+        .unwrap_or(line)
         .trim()
         .to_owned()
 }

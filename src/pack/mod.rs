@@ -16,7 +16,8 @@
 //!
 //! [negation]
 //! window = 2                   # at most this many characters between a cue and its term
-//! cues = ["不是", "不用"]
+//! cues = ["不是", "不用"]        # cancel the term after them
+//! after = ["没问题"]            # cancel the term before them
 //!
 //! [blockers]                   # longer words that shadow a term inside them (号码 hides 码)
 //! words = ["号码", "密码"]
@@ -182,7 +183,9 @@ pub struct Segmenter {
     pub words: Vec<String>,
 }
 
-/// Negation cues: a cue shortly before a negatable term cancels it (不是尺码问题, 不用退了).
+/// Negation cues: a cue shortly before a negatable term or rule match cancels it
+/// (不是尺码问题, 不用退了), and so does an `after` cue shortly after it (尺码没问题,
+/// 发票不用开了). A clause that ends as a yes/no question (没有蓝色的吗) is not negated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
@@ -190,8 +193,10 @@ pub struct Negation {
     /// At most this many characters may stand between a cue and the term it cancels; a
     /// punctuation mark or space in between always ends the cue's reach. Default 2.
     pub window: usize,
-    /// The cues.
+    /// Cues that cancel the term after them.
     pub cues: Vec<String>,
+    /// Cues that cancel the term before them.
+    pub after: Vec<String>,
 }
 
 impl Default for Negation {
@@ -199,6 +204,7 @@ impl Default for Negation {
         Negation {
             window: 2,
             cues: Vec::new(),
+            after: Vec::new(),
         }
     }
 }
@@ -256,6 +262,9 @@ pub struct Rule {
     pub intent: String,
     /// The weight of a match, in `(0, 1]`.
     pub weight: f32,
+    /// Whether a negation cue next to the match cancels it, as for terms. Default `true`.
+    #[serde(default = "default_true")]
+    pub negatable: bool,
     /// Whether a match only backs up a message nothing more specific explains, as for
     /// [`TermGroup::backup`]. Default `false`.
     #[serde(default)]
@@ -344,6 +353,7 @@ impl Pack {
             self.negation.window = other.negation.window;
         }
         self.negation.cues.extend(other.negation.cues);
+        self.negation.after.extend(other.negation.after);
         self.blockers.words.extend(other.blockers.words);
         self.terms.extend(other.terms);
         self.rules.extend(other.rules);
@@ -373,6 +383,7 @@ impl Pack {
             id: id.to_owned(),
             intent: intent.to_owned(),
             weight,
+            negatable: true,
             backup: false,
             pattern: pattern.to_owned(),
         });

@@ -1,1 +1,40 @@
-//! tests
+//! Integration tests of kefu, in one binary (`cargo test --test integration`).
+//!
+//! - `intents` and `quantities` run every case of `tests/data/*.toml` through the built-in
+//!   engine and report every failure at once.
+//! - `pack_errors` checks that each kind of bad pack is refused with a clear message
+//!   (`tests/data/pack_errors.toml`).
+//! - `api` checks the public API: threads, packs built in code, evidence spans, decisions.
+//! - `properties` are proptest properties over arbitrary and adversarial Unicode input.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+#![allow(missing_docs)]
+
+mod api;
+mod intents;
+mod pack_errors;
+mod properties;
+mod quantities;
+
+use std::path::PathBuf;
+
+/// Reads `tests/data/<name>` from the crate root.
+pub(crate) fn read_data(name: &str) -> String {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", name]
+        .iter()
+        .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Fails if two cases share a name.
+pub(crate) fn assert_unique_names<'a>(file: &str, names: impl IntoIterator<Item = &'a str>) {
+    let mut seen = std::collections::BTreeSet::new();
+    let dups: Vec<&str> = names.into_iter().filter(|n| !seen.insert(*n)).collect();
+    assert!(dups.is_empty(), "{file}: duplicate case names: {dups:?}");
+}
