@@ -21,10 +21,16 @@ use crate::normalize::Normalized;
 
 const SCORED: usize = Intent::ALL.len() - 1;
 
+/// When backup evidence decided, intents scoring more than this below the best are not
+/// present.
+const BACKUP_MARGIN: f32 = 0.2;
+
 /// Evidence gathered per intent while a message is analysed.
 #[derive(Debug, Default)]
 pub(crate) struct Board {
     evidence: [Vec<Evidence>; SCORED],
+    /// True once backup evidence had to be brought back to explain the message.
+    backup_stage: bool,
 }
 
 impl Board {
@@ -67,6 +73,7 @@ impl Board {
                 e.counted = true;
             }
         }
+        self.backup_stage = true;
         self.present(threshold, only_alone)
     }
 
@@ -219,6 +226,20 @@ impl Board {
                 }
             })
             .collect();
+        // Generic words explain a message only as a whole: when backups decided, an intent
+        // far behind the best one is an echo of the same words, not a second request.
+        if self.backup_stage {
+            let best = scores
+                .iter()
+                .filter(|s| !only_alone.contains(&s.intent))
+                .map(|s| s.score)
+                .fold(0.0, f32::max);
+            for s in scores.iter_mut() {
+                if s.score < best - BACKUP_MARGIN {
+                    s.present = false;
+                }
+            }
+        }
         let others_present = scores
             .iter()
             .any(|s| s.present && !only_alone.contains(&s.intent));
