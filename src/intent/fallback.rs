@@ -14,6 +14,8 @@ use crate::lexicon::segment::Feature;
 const CLASSES: usize = Intent::ALL.len();
 /// Laplace smoothing.
 const ALPHA: f32 = 0.5;
+const UNIFORM_PRIOR: bool = false;
+const MIN_COUNT: f32 = 3.0;
 
 /// A trained model.
 #[derive(Clone, Debug)]
@@ -64,6 +66,19 @@ impl Fallback {
         if trained.iter().filter(|&&t| t).count() < 2 {
             return None;
         }
+        // A feature seen once says more about that one sentence than about its intent.
+        let mut kept: HashMap<u64, usize> = HashMap::new();
+        let mut kept_counts: Vec<[f32; CLASSES]> = Vec::new();
+        for (hash, k) in vocab {
+            if let Some(row) = counts
+                .get(k)
+                .filter(|row| row.iter().sum::<f32>() >= MIN_COUNT)
+            {
+                kept.insert(hash, kept_counts.len());
+                kept_counts.push(*row);
+            }
+        }
+        let (vocab, counts) = (kept, kept_counts);
         let v = vocab.len() as f32;
         let mut totals = [0f32; CLASSES];
         for row in &counts {
@@ -90,7 +105,11 @@ impl Fallback {
         for c in 0..CLASSES {
             if let (Some(p), Some(d)) = (prior.get_mut(c), docs.get(c)) {
                 if *d > 0.0 {
-                    *p = (d / all_docs).ln();
+                    *p = if UNIFORM_PRIOR {
+                        0.0
+                    } else {
+                        (d / all_docs).ln()
+                    };
                 }
             }
         }
