@@ -146,10 +146,12 @@ impl Fallback {
                 la.total_cmp(&lb).then(b.cmp(&a))
             })?;
         let top = logits.get(best).copied()?;
+        // Fewer known features, less to go on: flatten short messages more.
+        let temperature = self.temperature * (1.0 + 1.0 / known as f32);
         let mut norm = 0f32;
         for (c, l) in logits.iter().enumerate() {
             if self.trained.get(c).copied().unwrap_or(false) {
-                norm += ((l - top) / self.temperature).exp();
+                norm += ((l - top) / temperature).exp();
             }
         }
         let probability = if norm > 0.0 { 1.0 / norm } else { 0.0 };
