@@ -15,12 +15,6 @@ const MAX_INTENT_FAILURES: usize = 4;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Case {
     name: String,
     message: String,
@@ -32,11 +26,7 @@ struct Case {
 }
 
 fn load() -> Vec<Case> {
-    let text = crate::read_data("intents.toml");
-    let file: CaseFile =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("tests/data/intents.toml: {e}"));
-    crate::assert_unique_names("intents.toml", file.case.iter().map(|c| c.name.as_str()));
-    file.case
+    crate::load_cases("intents.toml")
 }
 
 fn script_name(script: Script) -> &'static str {
@@ -178,4 +168,10 @@ fn intent_cases() {
         failures.len(),
         failed_names.join(", ")
     );
+}
+
+impl crate::Named for Case {
+    fn name(&self) -> &str {
+        &self.name
+    }
 }

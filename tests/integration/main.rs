@@ -32,9 +32,30 @@ pub(crate) fn read_data(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// Fails if two cases share a name.
-pub(crate) fn assert_unique_names<'a>(file: &str, names: impl IntoIterator<Item = &'a str>) {
+/// A case that has a name.
+pub(crate) trait Named {
+    fn name(&self) -> &str;
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile<C> {
+    case: Vec<C>,
+}
+
+/// Reads the `[[case]]` tables of `tests/data/<name>`, failing on unknown fields and on two
+/// cases with one name.
+pub(crate) fn load_cases<C: serde::de::DeserializeOwned + Named>(name: &str) -> Vec<C> {
+    let text = read_data(name);
+    let file: CaseFile<C> =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("tests/data/{name}: {e}"));
     let mut seen = std::collections::BTreeSet::new();
-    let dups: Vec<&str> = names.into_iter().filter(|n| !seen.insert(*n)).collect();
-    assert!(dups.is_empty(), "{file}: duplicate case names: {dups:?}");
+    let dups: Vec<&str> = file
+        .case
+        .iter()
+        .map(Named::name)
+        .filter(|n| !seen.insert(*n))
+        .collect();
+    assert!(dups.is_empty(), "{name}: duplicate case names: {dups:?}");
+    file.case
 }

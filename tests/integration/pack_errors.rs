@@ -8,12 +8,6 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Case {
     name: String,
     /// A whole pack, as TOML text.
@@ -27,15 +21,9 @@ struct Case {
 
 #[test]
 fn pack_error_cases() {
-    let text = crate::read_data("pack_errors.toml");
-    let file: CaseFile =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("tests/data/pack_errors.toml: {e}"));
-    crate::assert_unique_names(
-        "pack_errors.toml",
-        file.case.iter().map(|c| c.name.as_str()),
-    );
+    let cases: Vec<Case> = crate::load_cases("pack_errors.toml");
     let mut failures = String::new();
-    for case in &file.case {
+    for case in &cases {
         match Engine::from_toml(&case.pack) {
             Ok(_) => {
                 let _ = writeln!(
@@ -61,7 +49,7 @@ fn pack_error_cases() {
             }
         }
     }
-    println!("pack error cases: {}", file.case.len());
+    println!("pack error cases: {}", cases.len());
     assert!(failures.is_empty(), "pack error cases failed:\n{failures}");
 }
 
@@ -226,5 +214,11 @@ fn error_variants_match_their_messages() {
     for (pack, check) in cases {
         let err = Engine::from_toml(pack).unwrap_err();
         assert!(check(&err), "{pack:?} gave {err:?}");
+    }
+}
+
+impl crate::Named for Case {
+    fn name(&self) -> &str {
+        &self.name
     }
 }

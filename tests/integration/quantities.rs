@@ -7,12 +7,6 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Case {
     name: String,
     message: String,
@@ -46,13 +40,10 @@ fn list(items: &[Expect]) -> String {
 
 #[test]
 fn quantity_cases() {
-    let text = crate::read_data("quantities.toml");
-    let file: CaseFile =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("tests/data/quantities.toml: {e}"));
-    crate::assert_unique_names("quantities.toml", file.case.iter().map(|c| c.name.as_str()));
+    let cases: Vec<Case> = crate::load_cases("quantities.toml");
     let engine = Engine::builtin();
     let mut failures = Vec::new();
-    for case in &file.case {
+    for case in &cases {
         for e in &case.expect {
             assert!(
                 e.kind.parse::<QuantityKind>().is_ok(),
@@ -84,7 +75,7 @@ fn quantity_cases() {
             failures.push(report);
         }
     }
-    let total = file.case.len();
+    let total = cases.len();
     println!(
         "quantity cases: {}/{total} pass, {} fail",
         total - failures.len(),
@@ -96,4 +87,10 @@ fn quantity_cases() {
         failures.len(),
         failures.concat()
     );
+}
+
+impl crate::Named for Case {
+    fn name(&self) -> &str {
+        &self.name
+    }
 }
