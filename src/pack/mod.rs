@@ -234,7 +234,7 @@ pub struct TermGroup {
     pub intent: String,
     /// How much one of these words says, in `(0, 1]`.
     pub weight: f32,
-    /// Whether a negation cue before a word cancels it. Default `true`; set `false` for words
+    /// Whether a negation cue next to a word cancels it. Default `true`; set `false` for words
     /// a negation does not turn away from the topic (还没发货 still asks about shipping).
     #[serde(default = "default_true")]
     pub negatable: bool,
