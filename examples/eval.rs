@@ -118,7 +118,11 @@ fn main() -> ExitCode {
                             }
                             _ => "?".to_owned(),
                         };
-                        let neg = if e.counts() { "" } else { " (negated)" };
+                        let neg = match (e.counts(), e.negated_by.is_some()) {
+                            (true, _) => "",
+                            (false, true) => " (negated)",
+                            (false, false) => " (set aside)",
+                        };
                         format!("{what}={:.2}{neg}", e.weight)
                     })
                     .collect();

@@ -14,7 +14,6 @@ use crate::lexicon::segment::Feature;
 const CLASSES: usize = Intent::ALL.len();
 /// Laplace smoothing.
 const ALPHA: f32 = 0.5;
-const UNIFORM_PRIOR: bool = false;
 const MIN_COUNT: f32 = 3.0;
 
 /// A trained model.
@@ -105,11 +104,7 @@ impl Fallback {
         for c in 0..CLASSES {
             if let (Some(p), Some(d)) = (prior.get_mut(c), docs.get(c)) {
                 if *d > 0.0 {
-                    *p = if UNIFORM_PRIOR {
-                        0.0
-                    } else {
-                        (d / all_docs).ln()
-                    };
+                    *p = (d / all_docs).ln();
                 }
             }
         }
