@@ -5,6 +5,7 @@ use std::sync::{Arc, LazyLock};
 use crate::analysis::{Analysis, Span};
 use crate::error::PackError;
 use crate::extract::{self, QuantityKind};
+use crate::guard::{Finding, Linter};
 use crate::intent::fallback::Fallback;
 use crate::intent::{Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
@@ -43,6 +44,7 @@ struct Inner {
     threshold: f32,
     window: usize,
     only_alone: Vec<Intent>,
+    linter: Linter,
 }
 
 static BUILTIN: LazyLock<Result<Engine, PackError>> =
@@ -93,6 +95,7 @@ impl Engine {
             .map(|label| parse_intent(label, "`settings.only_alone`", false))
             .collect::<Result<Vec<_>, _>>()?;
         let lexicon = Lexicon::build(pack)?;
+        let linter = Linter::build(&pack.courtesy)?;
         let rules = Rules::build(&pack.rules)?;
         let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
         for cue in &pack.quantity_cues {
@@ -142,6 +145,7 @@ impl Engine {
                 threshold: settings.threshold,
                 window: pack.negation.window,
                 only_alone,
+                linter,
             }),
         })
     }
@@ -170,6 +174,32 @@ impl Engine {
     /// blockers), as the automaton matches them. Useful for benchmarks and for tooling.
     pub fn lexicon_words(&self) -> &[String] {
         self.inner.lexicon.patterns()
+    }
+
+    /// Checks a reply (a template, or what a human agent typed) against the pack's courtesy
+    /// and compliance rules. Findings come in reply order; an empty list means the reply is
+    /// clean.
+    ///
+    /// ```
+    /// let engine = kefu::Engine::builtin();
+    /// let findings = engine.lint("你自己看详情页");
+    /// assert_eq!(findings[0].rule, "courtesy/imperative");
+    /// assert!(engine.lint("亲，详情页第三张图有尺码表哦，您可以参考一下～").is_empty());
+    /// ```
+    pub fn lint(&self, reply: &str) -> Vec<Finding> {
+        self.inner.linter.lint(reply, None)
+    }
+
+    /// Like [`Engine::lint`], for a reply to a buyer who has waited `waited_secs` seconds: past
+    /// the pack's `courtesy.late_reply_seconds` the reply must open with an apology for the
+    /// wait (S13).
+    pub fn lint_after_wait(&self, reply: &str, waited_secs: u64) -> Vec<Finding> {
+        self.inner.linter.lint(reply, Some(waited_secs))
+    }
+
+    /// The ids of the lint rules in force.
+    pub fn lint_rules(&self) -> Vec<&str> {
+        self.inner.linter.rule_ids().collect()
     }
 
     /// Analyses one buyer message: intents with evidence, quantities and script.

@@ -30,6 +30,7 @@
 //! 2. `lexicon`: one Aho-Corasick automaton over every word of the pack, the pack's regexes,
 //!    and the word segmenter for the fallback.
 //! 3. `extract` (quantities) and `intent` (scores with evidence, negation, fallback).
+//! 4. [`guard`]: the courtesy and compliance linter for replies ([`Engine::lint`]).
 //!
 //! # Bringing your own pack
 //!
@@ -73,6 +74,7 @@ pub mod analysis;
 mod engine;
 mod error;
 pub mod extract;
+pub mod guard;
 pub mod intent;
 mod lexicon;
 pub mod normalize;
@@ -82,9 +84,10 @@ pub use analysis::{Analysis, Decision, Evidence, IntentScore, Source, Span};
 pub use engine::Engine;
 pub use error::PackError;
 pub use extract::{ClothingSize, Quantity, QuantityKind};
+pub use guard::Finding;
 pub use intent::Intent;
 pub use normalize::{Normalized, Script, normalize};
-pub use pack::{DEFAULT_THRESHOLD, Pack};
+pub use pack::{DEFAULT_THRESHOLD, Level, Pack};
 
 /// The README's examples, run as doctests so the README cannot drift from the code.
 #[cfg(doctest)]

@@ -69,15 +69,7 @@ impl Rules {
                     item,
                 });
             }
-            if has_unicode_word_boundary(&rule.pattern) {
-                return Err(PackError::BadPattern {
-                    id: rule.id.clone(),
-                    message:
-                        "a Unicode `\\b` treats Chinese characters as letters and is very slow \
-                              on them; write `(?-u:\\b)` for an ASCII word boundary"
-                            .to_owned(),
-                });
-            }
+            check_pattern(&rule.id, &rule.pattern)?;
             let regex = RegexBuilder::new(&rule.pattern)
                 .size_limit(SIZE_LIMIT)
                 .dfa_size_limit(DFA_CACHE)
@@ -138,6 +130,19 @@ impl Rules {
     pub(crate) fn rule(&self, k: usize) -> Option<&CompiledRule> {
         self.rules.get(k)
     }
+}
+
+/// Refuses what misbehaves on Chinese text: a Unicode word boundary.
+pub(crate) fn check_pattern(id: &str, pattern: &str) -> Result<(), PackError> {
+    if has_unicode_word_boundary(pattern) {
+        return Err(PackError::BadPattern {
+            id: id.to_owned(),
+            message: "a Unicode `\\b` treats Chinese characters as letters and is very slow on \
+                      them; write `(?-u:\\b)` for an ASCII word boundary"
+                .to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// True when the pattern has a `\b` or `\B` outside an ASCII-only group `(?-u:…)`.

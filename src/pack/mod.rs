@@ -107,6 +107,9 @@ pub struct Pack {
     /// Example utterances for the fallback.
     #[serde(default)]
     pub examples: Vec<ExampleGroup>,
+    /// The courtesy and compliance rules replies are linted against.
+    #[serde(default)]
+    pub courtesy: Courtesy,
 }
 
 /// Who wrote the pack and which version it is.
@@ -359,6 +362,12 @@ impl Pack {
         self.rules.extend(other.rules);
         self.quantity_cues.extend(other.quantity_cues);
         self.examples.extend(other.examples);
+        if other.courtesy.late_reply_seconds != Courtesy::default().late_reply_seconds {
+            self.courtesy.late_reply_seconds = other.courtesy.late_reply_seconds;
+        }
+        self.courtesy.defaults &= other.courtesy.defaults;
+        self.courtesy.disable.extend(other.courtesy.disable);
+        self.courtesy.rules.extend(other.courtesy.rules);
     }
 
     /// Adds a group of words pointing at `intent` with `weight`.
@@ -434,4 +443,134 @@ impl Pack {
         });
         self
     }
+}
+
+/// The built-in courtesy and compliance rules, kept as reviewable TOML beside this file.
+pub const BUILTIN_COURTESY: &str = include_str!("builtin/courtesy.toml");
+
+/// The courtesy and compliance rules that replies are linted against (requirement S9, S12,
+/// S13, and the platform rules shops are punished for).
+///
+/// The built-in rules apply unless `defaults = false`; a pack's rule with the id of a built-in
+/// one replaces it, `disable` switches rules off, and further rules are added.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Courtesy {
+    /// Whether the built-in rules apply. Default `true`.
+    pub defaults: bool,
+    /// A reply to a buyer who waited longer than this many seconds must open with an apology
+    /// for the wait. Default 90.
+    pub late_reply_seconds: u64,
+    /// Rule ids to switch off.
+    pub disable: Vec<String>,
+    /// Rules added to (or replacing) the built-in ones.
+    pub rules: Vec<LintRule>,
+}
+
+impl Default for Courtesy {
+    fn default() -> Self {
+        Courtesy {
+            defaults: true,
+            late_reply_seconds: 90,
+            disable: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Level {
+    /// A courtesy breach: rewrite before sending.
+    #[default]
+    Warning,
+    /// What a platform or regulator punishes: never send.
+    Error,
+}
+
+/// How a lint rule decides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LintKind {
+    /// Every trigger match is a finding (unless an exception applies).
+    #[default]
+    Existence,
+    /// A trigger match is a finding only when none of `requires` appears in the whole reply
+    /// (a refusal with no apology).
+    Missing,
+    /// Trigger matches are findings, and so is a whole reply of at most `max_han` Han
+    /// characters that contains none of `requires` (a curt reply with nothing warm).
+    Short,
+    /// A trigger match (a link, a code) is a finding when fewer than `max_han` Han characters
+    /// stand around it.
+    Bare,
+    /// Only when the buyer waited longer than `late_reply_seconds`: the reply's first
+    /// `max_han` characters must contain one of `requires`.
+    Late,
+}
+
+/// Whether a rule looks at each sentence or at the whole reply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LintScope {
+    /// Each sentence on its own (split at 。！？；!?; and line breaks).
+    #[default]
+    Sentence,
+    /// The whole reply.
+    Message,
+}
+
+/// One courtesy or compliance rule, as data. Patterns use the `regex` crate's syntax and run
+/// on the normalised reply (lowercase ASCII, half-width, simplified characters).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LintRule {
+    /// The id findings carry, `family/name`.
+    pub id: String,
+    /// How serious a finding is.
+    #[serde(default)]
+    pub level: Level,
+    /// How the rule decides.
+    #[serde(default)]
+    pub kind: LintKind,
+    /// What the exceptions look at.
+    #[serde(default)]
+    pub scope: LintScope,
+    /// What triggers the rule.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// A trigger match overlapped by a match of one of these is not a finding (100%棉 for 100%,
+    /// 第一次 for 第一, 我们一定 for 一定).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// If one of these matches anywhere in the scope, the rule is silent there (a polite
+    /// request form, a hedge).
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// The rule fires only where one of these matches in the scope (advice about fit or
+    /// effect, for assertive claims). Empty means everywhere.
+    #[serde(default)]
+    pub only_if: Vec<String>,
+    /// What the reply must contain, for the `missing`, `short` and `late` kinds.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The Han-character bound of the `short`, `bare` and `late` kinds.
+    #[serde(default)]
+    pub max_han: usize,
+    /// What is wrong, in a sentence an agent can act on.
+    pub message: String,
+    /// Replacements for a suggested rewrite: each `[from, to]` is applied to the matched text.
+    #[serde(default)]
+    pub replace: Vec<[String; 2]>,
+    /// A suggested rewrite of the whole reply, with `{text}` for the reply as written.
+    #[serde(default)]
+    pub rewrite: Option<String>,
 }

@@ -18,6 +18,7 @@
 
 mod api;
 mod intents;
+mod lint;
 mod pack_errors;
 mod properties;
 mod quantities;

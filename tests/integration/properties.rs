@@ -271,6 +271,28 @@ proptest! {
     fn normalize_holds_on_any_string(message in any::<String>()) {
         check_normalized(&message)?;
     }
+
+    #[test]
+    fn lint_holds_on_any_reply(reply in message(), waited in 0u64..1_000) {
+        check_lint(&reply, waited)?;
+    }
+
+    #[test]
+    fn lint_holds_on_any_string(reply in any::<String>(), waited in 0u64..1_000) {
+        check_lint(&reply, waited)?;
+    }
+}
+
+/// The linter never panics, its spans lie on char boundaries of the reply, and a rewrite,
+/// when offered, is not the reply unchanged.
+fn check_lint(reply: &str, waited: u64) -> Result<(), TestCaseError> {
+    for f in ENGINE.lint_after_wait(reply, waited) {
+        check_span(reply, f.span, &f.rule)?;
+        if let Some(rewrite) = &f.rewrite {
+            prop_assert_ne!(rewrite.as_str(), reply, "rule {} rewrote nothing", f.rule);
+        }
+    }
+    Ok(())
 }
 
 /// Every single character, exhaustively: normalising is idempotent, alone and doubled (the
