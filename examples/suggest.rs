@@ -1,18 +1,22 @@
-//! Prints what the engine reads in buyer messages: intents with their evidence, and
-//! quantities.
+//! Suggests replies for buyer messages, and shows what the engine read in them: intents with
+//! their evidence, quantities, and the top replies with the reasons they ranked.
 //!
 //! ```text
 //! cargo run --release --example suggest -- "亲，我165cm 110斤穿什么码？"
+//! cargo run --release --example suggest -- --product shoes-01 "平时穿37码，这双拿多大"
 //! cargo run --release --example suggest -- --json "亲，我165cm 110斤穿什么码？"
 //! cargo run --release --example suggest
 //! ```
 //!
-//! Each argument is one message. With no message, a few demo messages are analysed. With
-//! `--json`, each analysis is printed as pretty JSON (one object per message) instead.
+//! Each argument is one message, about a product of the built-in demo catalog
+//! (`kefu::facts::demo`: `dress-01` by default, `tee-01`, `down-01`, `shoes-01`) in the demo
+//! shop. With no message, a few demo messages are used. With `--json`, the suggestions are
+//! printed as pretty JSON (one object per message) instead.
 
 use std::process::ExitCode;
 
-use kefu::{Analysis, Engine, Evidence, Quantity, QuantityKind, Source};
+use kefu::facts::demo;
+use kefu::{Analysis, Engine, Evidence, Quantity, QuantityKind, Request, Source, Suggestions};
 use serde::Serialize;
 
 /// Demo messages, written for this example.
@@ -25,32 +29,50 @@ const DEMO: &[&str] = &[
     "不是尺码问题，质量太差了，我要退货",
 ];
 
+const USAGE: &str = "usage: suggest [--json] [--product ID] [MESSAGE …]";
+
 fn main() -> ExitCode {
     let mut json = false;
+    let mut product_id = "dress-01".to_owned();
     let mut messages = Vec::new();
-    for arg in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--product" => match args.next() {
+                Some(id) => product_id = id,
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
-                println!("usage: suggest [--json] [MESSAGE …]");
+                println!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
             flag if flag.starts_with("--") => {
-                eprintln!("unknown option {flag}\nusage: suggest [--json] [MESSAGE …]");
+                eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);
             }
             _ => messages.push(arg),
         }
     }
+    let catalog = demo::catalog();
+    let shop = demo::shop();
+    let Some(product) = catalog.product(&product_id) else {
+        eprintln!("no product `{product_id}` in the demo catalog");
+        return ExitCode::from(2);
+    };
     if messages.is_empty() {
         messages = DEMO.iter().map(|&m| m.to_owned()).collect();
     }
 
     let engine = Engine::builtin();
     for (k, message) in messages.iter().enumerate() {
-        let analysis = engine.analyze(message);
+        let request = Request::new(message).product(product).shop(&shop);
+        let suggestions = engine.suggest(&request);
         if json {
-            match serde_json::to_string_pretty(&analysis) {
+            match serde_json::to_string_pretty(&suggestions) {
                 Ok(text) => println!("{text}"),
                 Err(e) => {
                     eprintln!("cannot write the analysis as JSON: {e}");
@@ -61,10 +83,35 @@ fn main() -> ExitCode {
             if k > 0 {
                 println!();
             }
-            print_analysis(message, &analysis);
+            println!("product     {} ({})", product.name, product.id);
+            print_analysis(message, &suggestions.analysis);
+            print_replies(&suggestions);
         }
     }
     ExitCode::SUCCESS
+}
+
+fn print_replies(suggestions: &Suggestions) {
+    println!("replies (stage {})", name(&suggestions.stage));
+    if suggestions.replies.is_empty() {
+        println!("  (no template fits)");
+    }
+    for (k, reply) in suggestions.replies.iter().enumerate() {
+        println!(
+            "  {}. [{} · {} · {:.2}] {}",
+            k + 1,
+            reply.template,
+            name(&reply.board),
+            reply.score,
+            reply.text
+        );
+        let why: Vec<String> = reply
+            .reasons
+            .iter()
+            .map(|r| format!("{} {} {:+.2}", r.kind, r.detail, r.weight))
+            .collect();
+        println!("       because: {}", why.join("; "));
+    }
 }
 
 /// The name serde gives a unit enum value (`simplified`, `lexicon`), for readable output.

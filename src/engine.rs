@@ -5,6 +5,7 @@ use std::sync::{Arc, LazyLock};
 use crate::analysis::{Analysis, Span};
 use crate::error::PackError;
 use crate::extract::{self, QuantityKind};
+use crate::facts::{Catalog, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::fallback::Fallback;
 use crate::intent::{Board, Cues, Intent};
@@ -13,6 +14,8 @@ use crate::lexicon::segment::Segmenter;
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
 use crate::normalize::normalize;
 use crate::pack::Pack;
+use crate::policy::PolicyFailure;
+use crate::reply::{Replies, Request, Suggestions};
 
 /// A compiled rule pack: immutable, `Send + Sync`, and cheap to clone (an `Arc` inside).
 ///
@@ -45,6 +48,7 @@ struct Inner {
     window: usize,
     only_alone: Vec<Intent>,
     linter: Linter,
+    replies: Replies,
 }
 
 static BUILTIN: LazyLock<Result<Engine, PackError>> =
@@ -96,6 +100,7 @@ impl Engine {
             .collect::<Result<Vec<_>, _>>()?;
         let lexicon = Lexicon::build(pack)?;
         let linter = Linter::build(&pack.courtesy)?;
+        let replies = Replies::build(&pack.templates, &linter)?;
         let rules = Rules::build(&pack.rules)?;
         let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
         for cue in &pack.quantity_cues {
@@ -146,6 +151,7 @@ impl Engine {
                 window: pack.negation.window,
                 only_alone,
                 linter,
+                replies,
             }),
         })
     }
@@ -195,6 +201,39 @@ impl Engine {
     /// wait (S13).
     pub fn lint_after_wait(&self, reply: &str, waited_secs: u64) -> Vec<Finding> {
         self.inner.linter.lint(reply, Some(waited_secs))
+    }
+
+    /// Suggests replies for a buyer's message: the analysis, and the pack's templates that fit,
+    /// filled from the facts in the request, ranked with their reasons. See
+    /// [`reply`](crate::reply) for how they are ranked.
+    pub fn suggest(&self, request: &Request<'_>) -> Suggestions {
+        let analysis = self.analyze(request.message);
+        self.inner.replies.suggest(analysis, request)
+    }
+
+    /// Warning-level findings on the pack's templates, by template id. (Error-level findings
+    /// refuse the pack when the engine is built.)
+    pub fn template_warnings(&self) -> &[(String, Finding)] {
+        self.inner.replies.warnings()
+    }
+
+    /// Runs the pack's policy cases (`[[cases]]`) against this engine with the given facts,
+    /// and returns every failure; empty means the policy holds.
+    ///
+    /// ```
+    /// use kefu::Engine;
+    /// use kefu::facts::demo;
+    ///
+    /// let engine = Engine::builtin();
+    /// let failures = engine.check_policy(Some(&demo::catalog()), Some(&demo::shop()));
+    /// assert!(failures.is_empty(), "{failures:#?}");
+    /// ```
+    pub fn check_policy(
+        &self,
+        catalog: Option<&Catalog>,
+        shop: Option<&ShopContext>,
+    ) -> Vec<PolicyFailure> {
+        crate::policy::check(self, &self.inner.pack.cases, catalog, shop)
     }
 
     /// The ids of the lint rules in force.

@@ -69,6 +69,24 @@ pub enum PackError {
         /// What would make it work.
         needs: String,
     },
+    /// A template names a slot the crate cannot fill.
+    #[error("unknown slot `{{{slot}}}` in template `{template}`")]
+    UnknownSlot {
+        /// The slot as written.
+        slot: String,
+        /// The template's id.
+        template: String,
+    },
+    /// A template breaks an error-level courtesy or compliance rule.
+    #[error("template `{template}` breaks `{rule}`: {message}")]
+    TemplateLint {
+        /// The template's id.
+        template: String,
+        /// The rule id.
+        rule: String,
+        /// The rule's message.
+        message: String,
+    },
     /// The matcher could not be built from the pack's terms (for example, too many of them).
     #[error("the term automaton could not be built: {message}")]
     Automaton {

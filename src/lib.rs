@@ -74,11 +74,14 @@ pub mod analysis;
 mod engine;
 mod error;
 pub mod extract;
+pub mod facts;
 pub mod guard;
 pub mod intent;
 mod lexicon;
 pub mod normalize;
 pub mod pack;
+mod policy;
+pub mod reply;
 
 pub use analysis::{Analysis, Decision, Evidence, IntentScore, Source, Span};
 pub use engine::Engine;
@@ -87,7 +90,9 @@ pub use extract::{ClothingSize, Quantity, QuantityKind};
 pub use guard::Finding;
 pub use intent::Intent;
 pub use normalize::{Normalized, Script, normalize};
-pub use pack::{DEFAULT_THRESHOLD, Level, Pack};
+pub use pack::{Board, DEFAULT_THRESHOLD, Level, Pack, Stage};
+pub use policy::PolicyFailure;
+pub use reply::{Reason, Reply, Request, Suggestions};
 
 /// The README's examples, run as doctests so the README cannot drift from the code.
 #[cfg(doctest)]

@@ -255,17 +255,18 @@ impl Quantity {
     /// The value in canonical form: `165`, `55`, `27.5`, `2XL`, `38.5`, digits.
     pub fn value_string(&self) -> String {
         match self {
-            Quantity::Height { cm, .. } => number(f64::from(*cm)),
-            Quantity::Weight { kg, .. } => number(f64::from(*kg)),
+            Quantity::Height { cm, .. } => format_number(f64::from(*cm)),
+            Quantity::Weight { kg, .. } => format_number(f64::from(*kg)),
             Quantity::ClothingSize { size, .. } => size.as_str().to_owned(),
-            Quantity::ShoeSize { size, .. } => number(f64::from(*size)),
-            Quantity::Money { yuan, .. } => number(*yuan),
+            Quantity::ShoeSize { size, .. } => format_number(f64::from(*size)),
+            Quantity::Money { yuan, .. } => format_number(*yuan),
             Quantity::OrderNumber { digits, .. } | Quantity::Phone { digits, .. } => digits.clone(),
         }
     }
 }
 
-fn number(v: f64) -> String {
+/// A number without trailing zeros: `165`, `27.5`.
+pub(crate) fn format_number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 {
         format!("{rounded:.0}")

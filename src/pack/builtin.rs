@@ -6,4 +6,6 @@
 pub const BUILTIN_SOURCES: &[&str] = &[
     include_str!("builtin/lexicon.toml"),
     include_str!("builtin/examples.toml"),
+    include_str!("builtin/templates.toml"),
+    include_str!("builtin/cases.toml"),
 ];

@@ -110,6 +110,12 @@ pub struct Pack {
     /// The courtesy and compliance rules replies are linted against.
     #[serde(default)]
     pub courtesy: Courtesy,
+    /// Prepared replies (快捷短语).
+    #[serde(default)]
+    pub templates: Vec<Template>,
+    /// Policy cases the host's tests run against the pack ([`Engine::check_policy`](crate::Engine::check_policy)).
+    #[serde(default)]
+    pub cases: Vec<PolicyCase>,
 }
 
 /// Who wrote the pack and which version it is.
@@ -368,6 +374,8 @@ impl Pack {
         self.courtesy.defaults &= other.courtesy.defaults;
         self.courtesy.disable.extend(other.courtesy.disable);
         self.courtesy.rules.extend(other.courtesy.rules);
+        self.templates.extend(other.templates);
+        self.cases.extend(other.cases);
     }
 
     /// Adds a group of words pointing at `intent` with `weight`.
@@ -573,4 +581,103 @@ pub struct LintRule {
     /// A suggested rewrite of the whole reply, with `{text}` for the reply as written.
     #[serde(default)]
     pub rewrite: Option<String>,
+}
+
+/// The quick-phrase board a template belongs to (S10).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Board {
+    /// Everyday questions: shipping, chasing a parcel.
+    #[default]
+    Common,
+    /// The product: function, advantages, usage, promotions.
+    Product,
+    /// Nudges to order and reminders to pay (催拍 / 催付).
+    PaymentReminder,
+    /// Returns, exchanges, refunds, complaints.
+    AfterSales,
+    /// Hello, thanks, goodbye.
+    Greeting,
+    /// Closing a conversation.
+    WrapUp,
+}
+
+/// Where the buyer is in the purchase.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stage {
+    /// Before ordering: consulting.
+    PreSale,
+    /// Ordered, not yet received: paying, changing the order.
+    InSale,
+    /// After delivery: returns, complaints.
+    AfterSale,
+    /// Any stage.
+    #[default]
+    Any,
+}
+
+/// A prepared reply.
+///
+/// Its text may hold `{slot}`s filled from the shop's facts when it is offered (see
+/// [`Slot`](crate::reply::Slot) for the names); a template whose slot cannot be filled is never
+/// offered.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Template {
+    /// A unique id.
+    pub id: String,
+    /// The board it belongs to.
+    #[serde(default)]
+    pub board: Board,
+    /// The intents it answers.
+    #[serde(default)]
+    pub intents: Vec<String>,
+    /// The stage it fits.
+    #[serde(default)]
+    pub stage: Stage,
+    /// Only for products of these categories (empty: any product, or none).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Only when these slots cannot be filled (a template that asks for what is missing).
+    #[serde(default)]
+    pub when_missing: Vec<String>,
+    /// Free tags; `risk_free` marks a reply that removes the buyer's risk (S14).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The text, with `{slot}`s.
+    pub text: String,
+}
+
+/// A policy case: a message and what the pack must answer to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PolicyCase {
+    /// A unique name, reported when the case fails.
+    pub name: String,
+    /// The buyer's message.
+    pub message: String,
+    /// The id of a product of the demo catalog or the host's catalog the message is about.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// The intents that must be present (exactly).
+    #[serde(default)]
+    pub intents: Option<Vec<String>>,
+    /// The template that must rank first.
+    #[serde(default)]
+    pub top_template: Option<String>,
+    /// The board the first reply must come from.
+    #[serde(default)]
+    pub top_board: Option<Board>,
+    /// Templates that must not be offered.
+    #[serde(default)]
+    pub never: Vec<String>,
 }

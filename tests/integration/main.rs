@@ -22,6 +22,7 @@ mod lint;
 mod pack_errors;
 mod properties;
 mod quantities;
+mod replies;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,118 @@
+//! Size advice (S3): the buyer's height and weight against the product's size chart, worded
+//! as a suggestion so the buyer decides.
+
+use crate::analysis::Analysis;
+use crate::extract::{Quantity, format_number};
+use crate::facts::{Product, SizeRow};
+
+/// A size label as buyers read it: `M码`, `38码`.
+pub(crate) fn label(size: &str) -> String {
+    format!("{size}码")
+}
+
+/// The advice for this buyer and product, as a clause that follows `亲，`: a recommendation,
+/// a choice between two sizes by fit preference, or a suggestion to measure when the buyer is
+/// outside the chart. `None` when the message gives nothing to go on or the chart cannot say.
+pub(crate) fn advice(analysis: &Analysis, product: &Product) -> Option<String> {
+    let chart = &product.size_chart;
+    if chart.is_empty() {
+        return None;
+    }
+    let height = analysis.quantities.iter().find_map(|q| match q {
+        Quantity::Height { cm, .. } => Some(*cm),
+        _ => None,
+    });
+    let weight = analysis.quantities.iter().find_map(|q| match q {
+        Quantity::Weight { kg, .. } => Some(*kg),
+        _ => None,
+    });
+    let shoe = analysis.quantities.iter().find_map(|q| match q {
+        Quantity::ShoeSize { size, .. } => Some(*size),
+        _ => None,
+    });
+    if chart.iter().any(|r| r.foot_mm.is_some()) {
+        let size = shoe?;
+        let wanted = format_number(f64::from(size));
+        return Some(if chart.iter().any(|r| r.size == wanted) {
+            format!("您平时穿{wanted}码的话，这款一般建议选{}", label(&wanted))
+        } else {
+            "您平时的鞋码不在这款的尺码范围里，建议量一下脚长再对照尺码表选择".to_owned()
+        });
+    }
+    let by_height = height.map(|h| rows(chart, h, |r| r.height_cm));
+    let by_weight = weight.map(|w| rows(chart, w, |r| r.weight_kg));
+    let said = match (height, weight) {
+        (Some(h), Some(w)) => format!(
+            "{}cm、{}kg",
+            format_number(f64::from(h)),
+            format_number(f64::from(w))
+        ),
+        (Some(h), None) => format!("{}cm", format_number(f64::from(h))),
+        (None, Some(w)) => format!("{}kg", format_number(f64::from(w))),
+        (None, None) => return None,
+    };
+    let fits: Vec<usize> = match (&by_height, &by_weight) {
+        (Some(h), Some(w)) => {
+            if h.is_empty() || w.is_empty() {
+                Vec::new()
+            } else {
+                let both: Vec<usize> = h.iter().copied().filter(|i| w.contains(i)).collect();
+                if both.is_empty() {
+                    let lo = (*h.iter().min()?).min(*w.iter().min()?);
+                    let hi = (*h.iter().max()?).max(*w.iter().max()?);
+                    if hi - lo == 1 {
+                        vec![lo, hi]
+                    } else {
+                        Vec::new()
+                    }
+                } else {
+                    both
+                }
+            }
+        }
+        (Some(only), None) | (None, Some(only)) => only.clone(),
+        (None, None) => Vec::new(),
+    };
+    let size_of = |i: usize| chart.get(i).map(|r| label(&r.size));
+    match fits.as_slice() {
+        [] => Some(format!(
+            "您{said}的情况超出了这款尺码表的常规范围，建议量一下胸围和腰围，再对照尺码表选择"
+        )),
+        [one] => Some(format!("根据您{said}的情况，一般建议选{}", size_of(*one)?)),
+        [first, .., last] => Some(format!(
+            "您{said}的情况在{}和{}之间，喜欢合身一点可以选{}，喜欢宽松一点建议选{}",
+            size_of(*first)?,
+            size_of(*last)?,
+            size_of(*first)?,
+            size_of(*last)?
+        )),
+    }
+}
+
+/// The rows whose range (by `range`) holds `value`, by index.
+fn rows(chart: &[SizeRow], value: f32, range: impl Fn(&SizeRow) -> Option<[f32; 2]>) -> Vec<usize> {
+    chart
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| range(r).is_some_and(|[lo, hi]| lo <= value && value <= hi))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A short summary of the chart: `S码适合身高150-158cm，M码适合身高158-165cm`.
+pub(crate) fn chart_summary(product: &Product) -> Option<String> {
+    let parts: Vec<String> = product
+        .size_chart
+        .iter()
+        .filter_map(|r| {
+            let n = |x: f32| format_number(f64::from(x));
+            if let Some([lo, hi]) = r.height_cm {
+                Some(format!("{}适合身高{}-{}cm", label(&r.size), n(lo), n(hi)))
+            } else {
+                r.foot_mm
+                    .map(|[lo, hi]| format!("{}适合脚长{}-{}mm", label(&r.size), n(lo), n(hi)))
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("，"))
+}
