@@ -4,7 +4,7 @@
 //! against the rules of requirement S9 (warm, apologise when refusing, suggest rather than
 //! assert, no commands, no rhetorical questions), S12 (explain links), S13 (apologise for a
 //! slow reply) and the platform and advertising rules shops are punished for. The rules are
-//! pack data ([`Courtesy`](crate::pack::Courtesy)); the built-in ones live in
+//! pack data ([`Courtesy`]); the built-in ones live in
 //! `src/pack/builtin/courtesy.toml`. Each finding carries its rule id, level, the span of the
 //! reply as written, a message and, where one exists, a suggested rewrite.
 

@@ -626,7 +626,7 @@ pub enum Stage {
 /// A prepared reply.
 ///
 /// Its text may hold `{slot}`s filled from the shop's facts when it is offered (see
-/// [`Slot`](crate::reply::Slot) for the names); a template whose slot cannot be filled is never
+/// [`SLOTS`](crate::reply::SLOTS) for the names); a template whose slot cannot be filled is never
 /// offered.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -270,7 +270,7 @@ impl Replies {
             if !t.categories.is_empty()
                 && !request
                     .product
-                    .is_some_and(|p| t.categories.iter().any(|cat| *cat == p.category))
+                    .is_some_and(|p| t.categories.contains(&p.category))
             {
                 continue;
             }
@@ -313,7 +313,7 @@ impl Replies {
                     });
                 }
             }
-            if request.recently_sent.iter().any(|id| *id == t.id) {
+            if request.recently_sent.contains(&t.id) {
                 reasons.push(Reason {
                     kind: "rotation".to_owned(),
                     detail: "sent recently in this conversation".to_owned(),
