@@ -211,6 +211,30 @@ impl Engine {
         self.inner.replies.suggest(analysis, request)
     }
 
+    /// Fills one template by id from the request's facts (and the quantities in its message),
+    /// for a desk where the agent picks a phrase from the board. `None` when the pack has no
+    /// such template or one of its slots cannot be filled.
+    ///
+    /// ```
+    /// use kefu::facts::demo;
+    /// use kefu::{Engine, Request};
+    ///
+    /// let engine = Engine::builtin();
+    /// let shop = demo::shop();
+    /// let id = engine.template_ids().find(|id| id.starts_with("logistics.")).unwrap();
+    /// let text = engine.render(id, &Request::new("什么时候发货").shop(&shop));
+    /// assert!(text.is_some_and(|t| !t.contains('{')));
+    /// ```
+    pub fn render(&self, template: &str, request: &Request<'_>) -> Option<String> {
+        let analysis = self.analyze(request.message);
+        self.inner.replies.render(template, &analysis, request)
+    }
+
+    /// The ids of the pack's templates, in pack order.
+    pub fn template_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.replies.ids()
+    }
+
     /// Warning-level findings on the pack's templates, by template id. (Error-level findings
     /// refuse the pack when the engine is built.)
     pub fn template_warnings(&self) -> &[(String, Finding)] {

@@ -243,6 +243,28 @@ impl Replies {
         &self.warnings
     }
 
+    /// One template, filled from the request's facts; `None` when there is no such template
+    /// or one of its slots cannot be filled.
+    pub(crate) fn render(
+        &self,
+        id: &str,
+        analysis: &Analysis,
+        request: &Request<'_>,
+    ) -> Option<String> {
+        let c = self.templates.iter().find(|c| c.template.id == id)?;
+        let facts = Facts {
+            analysis,
+            product: request.product,
+            shop: request.shop,
+        };
+        render(&c.template.text, &mut |slot| facts.fill(slot))
+    }
+
+    /// Every template id, in pack order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
+        self.templates.iter().map(|c| c.template.id.as_str())
+    }
+
     pub(crate) fn suggest(&self, analysis: Analysis, request: &Request<'_>) -> Suggestions {
         let present: Vec<(Intent, f32)> = analysis
             .intents

@@ -19,6 +19,7 @@ pub const SLOTS: &[&str] = &[
     "size_advice",
     "size_chart",
     "in_stock",
+    "sold_out",
     "promotion",
     "coupon",
     "carriers",
@@ -58,7 +59,8 @@ impl Facts<'_> {
                 .map(|y| format!("{}元", crate::extract::format_number(y))),
             "size_advice" => product.and_then(|p| size::advice(self.analysis, p)),
             "size_chart" => product.and_then(size::chart_summary),
-            "in_stock" => product.and_then(in_stock),
+            "in_stock" => product.and_then(|p| in_stock(p, self.asked_size().as_deref())),
+            "sold_out" => product.and_then(|p| sold_out(p, self.asked_size().as_deref())),
             "promotion" => shop.and_then(|s| s.promotions.first()).map(offer),
             "coupon" => shop.and_then(|s| s.coupons.first()).map(offer),
             "carriers" => shop
@@ -78,6 +80,31 @@ impl Facts<'_> {
     }
 }
 
+impl Facts<'_> {
+    /// The size the buyer asked about, as the shop's size charts write it (`M`, `38`).
+    fn asked_size(&self) -> Option<String> {
+        self.analysis.quantities.iter().find_map(|q| match q {
+            Quantity::ClothingSize { size, .. } => Some(size.as_str().to_owned()),
+            Quantity::ShoeSize { size, .. } => {
+                Some(crate::extract::format_number(f64::from(*size)))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The stock of one size, summed over its variants (`M`, `M/白色`, …).
+fn stock_of(p: &Product, size: &str) -> Option<u32> {
+    let mut found = None;
+    for (variant, &n) in &p.stock {
+        let head = variant.split('/').next().unwrap_or(variant);
+        if head.eq_ignore_ascii_case(size) {
+            found = Some(found.unwrap_or(0) + n);
+        }
+    }
+    found
+}
+
 fn offer(o: &crate::facts::Offer) -> String {
     if o.condition.trim().is_empty() {
         o.title.clone()
@@ -86,7 +113,27 @@ fn offer(o: &crate::facts::Offer) -> String {
     }
 }
 
-fn in_stock(p: &Product) -> Option<String> {
+/// The sizes sold out: the one the buyer asked about, or every one when they named none.
+fn sold_out(p: &Product, asked: Option<&str>) -> Option<String> {
+    if let Some(size) = asked {
+        return (stock_of(p, size)? == 0).then(|| size::label(size));
+    }
+    let sizes: Vec<String> = p
+        .size_chart
+        .iter()
+        .filter(|r| stock_of(p, &r.size) == Some(0))
+        .map(|r| size::label(&r.size))
+        .collect();
+    (!sizes.is_empty()).then(|| sizes.join("、"))
+}
+
+/// What is in stock: the size the buyer asked about when it is, otherwise every size that is.
+fn in_stock(p: &Product, asked: Option<&str>) -> Option<String> {
+    if let Some(size) = asked {
+        if stock_of(p, size).is_some_and(|n| n > 0) {
+            return Some(format!("{}有现货", size::label(size)));
+        }
+    }
     // In the size chart's order (S, M, L…), not the alphabet's.
     let rank = |v: &str| {
         p.size_chart
