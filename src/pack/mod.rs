@@ -652,6 +652,11 @@ pub struct Template {
     /// Free tags; `risk_free` marks a reply that removes the buyer's risk (S14).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Words that show the situation this template answers (多少钱 for a price, 便宜 for
+    /// bargaining): a message holding one ranks it higher, a message holding none lower, so a
+    /// reply answers the question asked rather than one beside it (S10).
+    #[serde(default)]
+    pub cues: Vec<String>,
     /// The text, with `{slot}`s.
     pub text: String,
 }

@@ -8,8 +8,13 @@
 //! - **stage**: the template's stage matches where the buyer is;
 //! - **risk**: for complex, expensive or customised products, a reply that removes the buyer's
 //!   risk ranks higher when the shop's policy allows it (S14);
+//! - **cues**: a template's cue words found in the message (多少钱 for a price, 便宜 for
+//!   bargaining) show it answers the question asked (S10);
 //! - **rotation**: a template the caller says was sent recently ranks lower, so wordings vary
 //!   (S10).
+//!
+//! Templates of the payment-reminder board are not offered in answer to a message: they go out
+//! on the desk's schedule; [`Engine::render`](crate::Engine::render) fills them.
 //!
 //! A message with two intents gets replies that answer both: the best reply for each present
 //! intent comes first, then the rest by score. Ties break by template id, so the order is
@@ -37,6 +42,8 @@ const STAGE_WEIGHT: f32 = 0.1;
 const RISK_WEIGHT: f32 = 0.15;
 const ROTATION_PENALTY: f32 = 0.5;
 const STAGE_MISMATCH: f32 = 0.3;
+const CUE_WEIGHT: f32 = 0.3;
+const NO_CUE: f32 = 0.1;
 
 /// A request for replies: the buyer's message and what the shop knows.
 ///
@@ -165,6 +172,8 @@ struct Compiled {
     template: Template,
     intents: Vec<Intent>,
     slots: Vec<String>,
+    /// The cues, normalised like messages.
+    cues: Vec<String>,
 }
 
 /// The pack's templates, compiled and linted.
@@ -227,10 +236,17 @@ impl Replies {
                 }
                 warnings.push((t.id.clone(), finding));
             }
+            let cues = t
+                .cues
+                .iter()
+                .map(|c| crate::normalize::normalize(c).into_string())
+                .filter(|c| !c.is_empty())
+                .collect();
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
                 slots,
+                cues,
             });
         }
         Ok(Replies {
@@ -289,6 +305,10 @@ impl Replies {
                 continue;
             };
             let t = &c.template;
+            // Reminders go out on the desk's schedule, not in answer to a message.
+            if t.board == Board::PaymentReminder {
+                continue;
+            }
             if !t.categories.is_empty()
                 && !request
                     .product
@@ -312,6 +332,21 @@ impl Replies {
                     kind: "facts".to_owned(),
                     detail: c.slots.join(", "),
                     weight: FACT_WEIGHT * c.slots.len() as f32,
+                });
+            }
+            if !c.cues.is_empty() {
+                let said = &analysis.normalized;
+                reasons.push(match c.cues.iter().find(|cue| said.contains(cue.as_str())) {
+                    Some(cue) => Reason {
+                        kind: "cue".to_owned(),
+                        detail: cue.clone(),
+                        weight: CUE_WEIGHT,
+                    },
+                    None => Reason {
+                        kind: "cue".to_owned(),
+                        detail: "none of its cues in the message".to_owned(),
+                        weight: -NO_CUE,
+                    },
                 });
             }
             if t.stage != Stage::Any {
