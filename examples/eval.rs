@@ -18,6 +18,9 @@ use kefu::{Engine, Intent};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+#[path = "common/jsonl.rs"]
+mod jsonl;
+
 #[derive(Deserialize)]
 struct Line {
     #[serde(default)]
@@ -60,27 +63,17 @@ fn main() -> ExitCode {
         eprintln!("usage: eval FILE.jsonl [--misses]");
         return ExitCode::from(2);
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let lines: Vec<Line> = match jsonl::read(path) {
+        Ok(lines) => lines,
         Err(e) => {
-            eprintln!("cannot read {path}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
     let engine = Engine::builtin();
     let mut counts = [Counts::default(); Intent::ALL.len()];
     let mut n = 0u32;
-    for (number, raw) in text.lines().enumerate() {
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let line: Line = match serde_json::from_str(raw) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("{path}:{}: {e}", number + 1);
-                return ExitCode::from(2);
-            }
-        };
+    for line in lines {
         n += 1;
         let gold: BTreeSet<Intent> = line.intents.iter().filter_map(|s| s.parse().ok()).collect();
         let analysis = engine.analyze(&line.text);

@@ -16,6 +16,9 @@ use kefu::{Engine, Finding};
 use serde::Deserialize;
 use serde_json::json;
 
+#[path = "common/jsonl.rs"]
+mod jsonl;
+
 #[derive(Deserialize)]
 struct Line {
     id: serde_json::Value,
@@ -40,24 +43,14 @@ fn main() -> ExitCode {
             .and_then(|i| args.get(i + 1))
     };
     if let Some(path) = flag("--jsonl") {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let lines: Vec<Line> = match jsonl::read(path) {
+            Ok(lines) => lines,
             Err(e) => {
-                eprintln!("cannot read {path}: {e}");
+                eprintln!("{e}");
                 return ExitCode::from(2);
             }
         };
-        for (number, raw) in text.lines().enumerate() {
-            if raw.trim().is_empty() {
-                continue;
-            }
-            let line: Line = match serde_json::from_str(raw) {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("{path}:{}: {e}", number + 1);
-                    return ExitCode::from(2);
-                }
-            };
+        for line in lines {
             let findings: Vec<_> = lint(&engine, &line.text, line.waited_secs)
                 .iter()
                 .map(|f| json!({"rule": f.rule, "level": f.level, "start": f.span.start, "end": f.span.end}))

@@ -336,18 +336,20 @@ impl Replies {
             }
             if !c.cues.is_empty() {
                 let said = &analysis.normalized;
-                reasons.push(match c.cues.iter().find(|cue| said.contains(cue.as_str())) {
-                    Some(cue) => Reason {
-                        kind: "cue".to_owned(),
-                        detail: cue.clone(),
-                        weight: CUE_WEIGHT,
+                reasons.push(
+                    match c.cues.iter().find(|cue| said.contains(cue.as_str())) {
+                        Some(cue) => Reason {
+                            kind: "cue".to_owned(),
+                            detail: cue.clone(),
+                            weight: CUE_WEIGHT,
+                        },
+                        None => Reason {
+                            kind: "cue".to_owned(),
+                            detail: "none of its cues in the message".to_owned(),
+                            weight: -NO_CUE,
+                        },
                     },
-                    None => Reason {
-                        kind: "cue".to_owned(),
-                        detail: "none of its cues in the message".to_owned(),
-                        weight: -NO_CUE,
-                    },
-                });
+                );
             }
             if t.stage != Stage::Any {
                 let matches = t.stage == stage;
