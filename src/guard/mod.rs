@@ -111,16 +111,17 @@ impl Linter {
         let norm = normalize(reply);
         let text = norm.as_str();
         let sentences = sentences(text);
+        let whole = [(0, text.len())];
         let mut out = Vec::new();
         for rule in &self.rules {
-            let units: Vec<(usize, usize)> = match rule.scope {
-                LintScope::Sentence => sentences.clone(),
-                LintScope::Message => vec![(0, text.len())],
+            let units: &[(usize, usize)] = match rule.scope {
+                LintScope::Sentence => &sentences,
+                LintScope::Message => &whole,
             };
             let before = out.len();
             match rule.kind {
                 LintKind::Existence | LintKind::Short => {
-                    rule.triggers(&norm, reply, &units, &mut out);
+                    rule.triggers(&norm, reply, units, &mut out);
                     if rule.kind == LintKind::Short && out.len() == before {
                         rule.short(&norm, reply, &mut out);
                     }
@@ -128,7 +129,7 @@ impl Linter {
                 LintKind::Missing => {
                     let satisfied = rule.requires.as_ref().is_some_and(|r| r.is_match(text));
                     if !satisfied {
-                        rule.triggers(&norm, reply, &units, &mut out);
+                        rule.triggers(&norm, reply, units, &mut out);
                     }
                 }
                 LintKind::Bare => rule.bare(&norm, reply, &mut out),
