@@ -140,6 +140,10 @@ pub mod demo {
             .collect()
     }
 
+    fn stock(pairs: &[(&str, u32)]) -> std::collections::BTreeMap<String, u32> {
+        pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
+    }
+
     /// Four products: a dress, a T-shirt, a down jacket and a pair of shoes, with size charts.
     pub fn catalog() -> Catalog {
         let clothing_chart = vec![
@@ -174,10 +178,7 @@ pub mod demo {
                     selling_points: vec!["腰线收得高，显腿长".to_owned()],
                     price: Some(189.0),
                     size_chart: clothing_chart.clone(),
-                    stock: [("S", 12), ("M", 30), ("L", 0), ("XL", 6)]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect(),
+                    stock: stock(&[("S", 12), ("M", 30), ("L", 0), ("XL", 6)]),
                     tags: Vec::new(),
                 },
                 Product {
@@ -193,10 +194,7 @@ pub mod demo {
                     selling_points: vec!["领口加厚不易变形".to_owned()],
                     price: Some(59.0),
                     size_chart: clothing_chart,
-                    stock: [("S", 40), ("M", 55), ("L", 38), ("XL", 20)]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect(),
+                    stock: stock(&[("S", 40), ("M", 55), ("L", 38), ("XL", 20)]),
                     tags: Vec::new(),
                 },
                 Product {
@@ -216,10 +214,7 @@ pub mod demo {
                         SizeRow::new("L", [163.0, 170.0], [55.0, 65.0]),
                         SizeRow::new("XL", [170.0, 178.0], [65.0, 75.0]),
                     ],
-                    stock: [("M", 8), ("L", 5), ("XL", 0)]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect(),
+                    stock: stock(&[("M", 8), ("L", 5), ("XL", 0)]),
                     tags: vec!["expensive".to_owned()],
                 },
                 Product {
@@ -235,10 +230,7 @@ pub mod demo {
                     selling_points: vec!["鞋底软，走久了也不累脚".to_owned()],
                     price: Some(239.0),
                     size_chart: shoe_chart,
-                    stock: [("36", 10), ("37", 12), ("38", 0), ("39", 4)]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect(),
+                    stock: stock(&[("36", 10), ("37", 12), ("38", 0), ("39", 4)]),
                     tags: vec!["customised".to_owned()],
                 },
             ],

@@ -30,7 +30,10 @@
 //! 2. `lexicon`: one Aho-Corasick automaton over every word of the pack, the pack's regexes,
 //!    and the word segmenter for the fallback.
 //! 3. `extract` (quantities) and `intent` (scores with evidence, negation, fallback).
-//! 4. [`guard`]: the courtesy and compliance linter for replies ([`Engine::lint`]).
+//! 4. [`reply`]: templates filled from the shop's [`facts`], ranked with their reasons
+//!    ([`Engine::suggest`]).
+//! 5. [`guard`]: the courtesy and compliance linter for replies ([`Engine::lint`]), also run
+//!    over every template when the engine is built.
 //!
 //! # Bringing your own pack
 //!

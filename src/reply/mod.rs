@@ -294,6 +294,16 @@ impl Replies {
             product: request.product,
             shop: request.shop,
         };
+        // Each slot is worked out once per request, not once per template that uses it.
+        let values: Vec<Option<String>> = SLOTS.iter().map(|slot| facts.fill(slot)).collect();
+        let value = |slot: &str| {
+            SLOTS
+                .iter()
+                .position(|s| *s == slot)
+                .and_then(|k| values.get(k))
+                .cloned()
+                .flatten()
+        };
         let mut candidates: Vec<(Option<Intent>, Reply)> = Vec::new();
         for c in &self.templates {
             let Some((intent, fit)) = c
@@ -316,10 +326,10 @@ impl Replies {
             {
                 continue;
             }
-            if t.when_missing.iter().any(|slot| facts.fill(slot).is_some()) {
+            if t.when_missing.iter().any(|slot| value(slot).is_some()) {
                 continue;
             }
-            let Some(text) = render(&t.text, &mut |slot| facts.fill(slot)) else {
+            let Some(text) = render(&t.text, &mut |slot| value(slot)) else {
                 continue;
             };
             let mut reasons = vec![Reason {
