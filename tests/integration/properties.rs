@@ -169,7 +169,12 @@ fn check_analysis(message: &str) -> Result<(), TestCaseError> {
             if let Some(cue) = e.negated_by {
                 check_span(message, cue, "negation cue")?;
                 prop_assert!(!e.counts(), "negated evidence still counts: {e:?}");
-                prop_assert!(cue.end <= e.span.start, "cue {cue:?} after the term {e:?}");
+                // A cue stands before the word (不用退) or, for `after` cues, behind it
+                // (退货不用); it never overlaps the word it cancels.
+                prop_assert!(
+                    cue.end <= e.span.start || e.span.end <= cue.start,
+                    "cue {cue:?} overlaps the term {e:?}"
+                );
             }
             match &e.source {
                 Source::Term { id } => {
@@ -326,4 +331,12 @@ fn normalize_is_idempotent_on_every_char() {
         bad.len(),
         bad.iter().take(50).cloned().collect::<Vec<_>>().join("\n")
     );
+}
+
+/// Found by proptest: a cue behind the word it cancels (退货不用) is a legitimate negation.
+#[test]
+fn a_cue_behind_the_word_negates_it() {
+    check_analysis("退货不用").unwrap();
+    let a = ENGINE.analyze("退货不用");
+    assert!(!a.has(kefu::Intent::AfterSales));
 }
