@@ -8,13 +8,21 @@
 //! message's predicted set is the intents that reach the engine's threshold, or `other` when
 //! none does. The last line printed is one JSON object:
 //! `{"n": …, "micro_f1": …, "macro_f1": …, "per_intent": {"size": {"p": …, "r": …, "f1": …, "support": …}, …}}`.
-//! Micro and macro F1 are over all twelve labels. `--misses` first prints every message whose
-//! predicted set differs from its labels, with the evidence.
+//! Micro and macro F1 are over all twelve labels.
+//!
+//! Lines may also carry `"traits": {"angry": true, "gender_hint": "female", …}`. For the labeled
+//! traits (`angry`, `price_sensitive`, `urgent`, `returning_customer`, `gender_hint`) the summary
+//! adds `"traits": {"angry": {"p": …, "r": …, "support": …}, …}`: a trait counts as detected when
+//! the engine marks it present (the same threshold as intents); a gender hint counts as right
+//! only when its value matches.
+//!
+//! `--misses` first prints every message whose predicted set differs from its labels, with the
+//! evidence; `--trait-misses` prints the trait misses the same way.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use kefu::{Engine, Intent};
+use kefu::{Engine, Intent, Trait};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -27,7 +35,18 @@ struct Line {
     id: String,
     text: String,
     intents: Vec<String>,
+    #[serde(default)]
+    traits: Map<String, Value>,
 }
+
+/// The labeled traits: the JSONL name and the engine's trait.
+const TRAITS: [(&str, Trait); 5] = [
+    ("angry", Trait::Angry),
+    ("price_sensitive", Trait::PriceSensitive),
+    ("urgent", Trait::Urgent),
+    ("returning_customer", Trait::Returning),
+    ("gender_hint", Trait::Gender),
+];
 
 #[derive(Default, Clone, Copy)]
 struct Counts {
@@ -59,6 +78,7 @@ fn round(x: f64) -> f64 {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let misses = args.iter().any(|a| a == "--misses");
+    let trait_misses = args.iter().any(|a| a == "--trait-misses");
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
         eprintln!("usage: eval FILE.jsonl [--misses]");
         return ExitCode::from(2);
@@ -72,6 +92,7 @@ fn main() -> ExitCode {
     };
     let engine = Engine::builtin();
     let mut counts = [Counts::default(); Intent::ALL.len()];
+    let mut trait_counts = [Counts::default(); TRAITS.len()];
     let mut n = 0u32;
     for line in lines {
         n += 1;
@@ -85,6 +106,49 @@ fn main() -> ExitCode {
                 (true, false) => c.fp += 1,
                 (false, true) => c.fn_ += 1,
                 (false, false) => {}
+            }
+        }
+        for ((label, name), c) in TRAITS.iter().zip(trait_counts.iter_mut()) {
+            let gold = line
+                .traits
+                .get(*label)
+                .filter(|v| **v != Value::Bool(false));
+            let found = analysis
+                .traits
+                .iter()
+                .find(|t| t.name == *name && t.present);
+            let right = match (found, gold) {
+                (Some(t), Some(Value::String(v))) => t.value.is_some_and(|x| x.as_str() == v),
+                (Some(_), Some(_)) => true,
+                _ => false,
+            };
+            match (found.is_some(), gold.is_some()) {
+                (true, true) if right => c.tp += 1,
+                (true, true) => {
+                    c.fp += 1;
+                    c.fn_ += 1;
+                }
+                (true, false) => c.fp += 1,
+                (false, true) => c.fn_ += 1,
+                (false, false) => {}
+            }
+            if trait_misses && (found.is_some() != gold.is_some() || (gold.is_some() && !right)) {
+                let why: Vec<String> = found
+                    .map(|t| {
+                        t.evidence
+                            .iter()
+                            .map(|e| format!("{:?}={:.2}", e.source, e.weight))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "TRAIT-MISS {} {label} gold={} got={}: {}  {}",
+                    line.id,
+                    gold.is_some(),
+                    found.is_some(),
+                    line.text,
+                    why.join(" ")
+                );
             }
         }
         if misses && predicted != gold {
@@ -144,6 +208,17 @@ fn main() -> ExitCode {
             json!({"p": round(p), "r": round(r), "f1": round(f), "support": c.tp + c.fn_}),
         );
     }
+    let mut traits = Map::new();
+    for ((label, _), c) in TRAITS.iter().zip(trait_counts) {
+        traits.insert(
+            (*label).to_owned(),
+            json!({
+                "p": round(ratio(c.tp, c.tp + c.fp)),
+                "r": round(ratio(c.tp, c.tp + c.fn_)),
+                "support": c.tp + c.fn_,
+            }),
+        );
+    }
     let micro = f1(ratio(tp, tp + fp), ratio(tp, tp + fn_));
     let macro_ = f1_sum / Intent::ALL.len() as f64;
     let summary = json!({
@@ -151,6 +226,7 @@ fn main() -> ExitCode {
         "micro_f1": round(micro),
         "macro_f1": round(macro_),
         "per_intent": Value::Object(per_intent),
+        "traits": Value::Object(traits),
     });
     println!("{summary}");
     ExitCode::SUCCESS

@@ -1,14 +1,18 @@
 //! What [`Engine::analyze`](crate::Engine::analyze) returns: intents with their evidence,
-//! quantities, and the script the buyer wrote in.
+//! quantities, the script the buyer wrote in, traits, order notes and objections.
 //!
 //! Every span here is a byte range of the caller's *original* message and always falls on
-//! `char` boundaries, so `&message[span.range()]` never panics.
+//! `char` boundaries, so `&message[span.range()]` never panics. Evidence that comes from
+//! outside the message (the session, the profile) carries an empty span.
 
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Quantity;
 use crate::intent::Intent;
 use crate::normalize::Script;
+use crate::notes::Note;
+use crate::objection::Objection;
+use crate::traits::TraitScore;
 
 /// A byte range `start..end` of the caller's original message, on `char` boundaries.
 #[derive(
@@ -67,6 +71,23 @@ pub enum Source {
     Fallback {
         /// The tokens that weighed most for this intent, strongest first.
         tokens: Vec<String>,
+    },
+    /// Something earlier in the conversation (a trait shown in earlier turns, a wait, rounds
+    /// of bargaining); the span is empty.
+    Session {
+        /// What, in words.
+        fact: String,
+    },
+    /// The buyer's profile (earlier orders, member level, the shop's tags); the span is empty.
+    Profile {
+        /// What, in words.
+        fact: String,
+    },
+    /// Another part of the analysis (an intent, a trait, an objection) that bears on a
+    /// trait's score, as for the purchase estimate; the span is empty.
+    Derived {
+        /// What, in words.
+        from: String,
     },
 }
 
@@ -142,6 +163,14 @@ pub struct Analysis {
     pub decided_by: Decision,
     /// The threshold `present` was judged against.
     pub threshold: f32,
+    /// The buyer's traits, strongest first: from this message alone in
+    /// [`Engine::analyze`](crate::Engine::analyze); with the session and the profile in
+    /// [`Engine::suggest`](crate::Engine::suggest).
+    pub traits: Vec<TraitScore>,
+    /// Order notes for the warehouse, most urgent first.
+    pub notes: Vec<Note>,
+    /// Purchase objections, in message order.
+    pub objections: Vec<Objection>,
 }
 
 impl Analysis {

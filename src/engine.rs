@@ -16,6 +16,9 @@ use crate::normalize::normalize;
 use crate::pack::Pack;
 use crate::policy::PolicyFailure;
 use crate::reply::{Replies, Request, Suggestions};
+use crate::session::{self, Advice, Event, Session};
+use crate::signals;
+use crate::traits::purchase;
 
 /// A compiled rule pack: immutable, `Send + Sync`, and cheap to clone (an `Arc` inside).
 ///
@@ -101,7 +104,7 @@ impl Engine {
         let lexicon = Lexicon::build(pack)?;
         let linter = Linter::build(&pack.courtesy)?;
         let replies = Replies::build(&pack.templates, &linter)?;
-        let rules = Rules::build(&pack.rules)?;
+        let rules = Rules::build(&pack.rules, &pack.cue_rules)?;
         let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
         for cue in &pack.quantity_cues {
             let item = format!("quantity cue `{}`", cue.kind);
@@ -116,7 +119,7 @@ impl Engine {
                 list.push((intent, cue.weight));
             }
         }
-        let segmenter = Segmenter::build(pack, lexicon.patterns())?;
+        let segmenter = Segmenter::build(pack, lexicon.segmenter_words())?;
         let mut training = Vec::new();
         for group in &pack.examples {
             let item = format!("examples of `{}`", group.intent);
@@ -206,9 +209,97 @@ impl Engine {
     /// Suggests replies for a buyer's message: the analysis, and the pack's templates that fit,
     /// filled from the facts in the request, ranked with their reasons. See
     /// [`reply`](crate::reply) for how they are ranked.
+    ///
+    /// With a [`Session`](crate::session::Session) and the time
+    /// ([`Request::session`], [`Request::at`]) the replies also follow the conversation: the
+    /// traits of earlier turns, the chat phase, the reminder schedule, the apology for a slow
+    /// reply, rotation of wordings and the buyer's script; see [`session`](crate::session).
     pub fn suggest(&self, request: &Request<'_>) -> Suggestions {
-        let analysis = self.analyze(request.message);
-        self.inner.replies.suggest(analysis, request)
+        let inner = &*self.inner;
+        let mut analysis = self.analyze(request.message);
+        let policy = &inner.pack.session;
+        let late_after = inner.pack.courtesy.late_reply_seconds;
+        let mut advice = match (request.session, request.now) {
+            (Some(session), Some(now)) => Advice::build(
+                policy,
+                late_after,
+                session,
+                now,
+                !request.message.trim().is_empty(),
+            ),
+            _ => Advice::default(),
+        };
+        if request.session.is_some() || request.profile.is_some() {
+            session::merge(
+                &mut analysis,
+                &session::Context {
+                    message: request.message,
+                    session: request.session,
+                    profile: request.profile,
+                    phase: advice.phase,
+                    waited: advice.waited_seconds.map(|w| (w, late_after)),
+                    mood_decay: policy.mood_decay,
+                    threshold: inner.threshold,
+                },
+            );
+        }
+        advice.heed(&analysis);
+        inner
+            .replies
+            .suggest(analysis, advice, request, &policy.wait_openers)
+    }
+
+    /// Records what happened in a conversation and returns the updated session; the session
+    /// passed in is not changed. A buyer message is analysed for the traits it shows (kept in
+    /// its turn, so later turns build on them), its script, and whether it bargains; a
+    /// template sent from the payment-reminder board counts as that reminder.
+    ///
+    /// ```
+    /// use kefu::Engine;
+    /// use kefu::session::{Event, Session};
+    ///
+    /// let engine = Engine::builtin();
+    /// let s = engine.record(&Session::default(), &Event::buyer(0, "能便宜点吗"));
+    /// assert_eq!(s.haggling_rounds, 1);
+    /// assert_eq!(s.started_at, Some(0));
+    /// ```
+    pub fn record(&self, session: &Session, event: &Event) -> Session {
+        match event {
+            Event::Buyer { text, .. } => {
+                let analysis = self.analyze(text);
+                session::apply(session, event, Some(&analysis), None)
+            }
+            Event::Agent {
+                template: Some(id), ..
+            } => session::apply(session, event, None, self.inner.replies.reminder_kind(id)),
+            _ => session::apply(session, event, None, None),
+        }
+    }
+
+    /// The session advice at `now` with no new buyer message: the phase, the wait, and the
+    /// next reminder and whether it is due. A desk's timer calls this to know when to send a
+    /// reminder; [`Engine::suggest`] with an empty message and the same session offers the
+    /// reminder's templates.
+    ///
+    /// ```
+    /// use kefu::Engine;
+    /// use kefu::session::{Event, ReminderKind, Session};
+    ///
+    /// let engine = Engine::builtin();
+    /// let s = engine.record(&Session::default(), &Event::buyer(0, "这件有M码吗"));
+    /// let s = engine.record(&s, &Event::agent_text(20, "亲，M码有货哦～"));
+    /// let advice = engine.advise(&s, 400);
+    /// assert_eq!(advice.reminder_now, Some(ReminderKind::Nudge));
+    /// ```
+    pub fn advise(&self, session: &Session, now: u64) -> Advice {
+        let inner = &*self.inner;
+        Advice::build(
+            &inner.pack.session,
+            inner.pack.courtesy.late_reply_seconds,
+            session,
+            now,
+            false,
+        )
     }
 
     /// Fills one template by id from the request's facts (and the quantities in its message),
@@ -293,6 +384,25 @@ impl Engine {
             }
         }
         let (intents, decided_by) = board.finish(inner.threshold, &inner.only_alone);
+        let signals = signals::read(
+            &inner.lexicon,
+            &inner.rules,
+            message,
+            &norm,
+            &hits,
+            &rule_hits,
+            &cues,
+            &quantities,
+            &inner.pack.session.review_words,
+        );
+        let mut traits = signals.traits.finish(inner.threshold);
+        purchase::estimate(
+            &mut traits,
+            &intents,
+            &signals.objections,
+            None,
+            inner.threshold,
+        );
         Analysis {
             script: norm.script(),
             normalized: norm.into_string(),
@@ -300,6 +410,9 @@ impl Engine {
             quantities,
             decided_by,
             threshold: inner.threshold,
+            traits,
+            notes: signals.notes,
+            objections: signals.objections,
         }
     }
 }

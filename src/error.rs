@@ -69,6 +69,25 @@ pub enum PackError {
         /// What would make it work.
         needs: String,
     },
+    /// An item names a trait, note or objection the crate does not know.
+    #[error("unknown {kind} `{name}` in {item} (known: {known})")]
+    Unknown {
+        /// `"trait"`, `"note"` or `"objection"`.
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// Where it was written.
+        item: String,
+        /// The names the crate knows.
+        known: String,
+    },
+    /// A cue group or cue rule names none, or more than one, of `trait`, `note` and
+    /// `objection`.
+    #[error("{item} must name exactly one of `trait`, `note` or `objection`")]
+    Target {
+        /// The group or rule.
+        item: String,
+    },
     /// A template names a slot the crate cannot fill.
     #[error("unknown slot `{{{slot}}}` in template `{template}`")]
     UnknownSlot {

@@ -127,6 +127,10 @@ pub struct ShopContext {
     /// Service hours, e.g. `9:00-23:00`.
     #[serde(default)]
     pub service_hours: String,
+    /// How buyers can pay in instalments, e.g. `花呗3期免息`; empty when they cannot. Lets a
+    /// budget objection get an instalment reply (S16).
+    #[serde(default)]
+    pub instalments: String,
 }
 
 /// A small demo catalog and shop context of our own, for examples, tests and trying the crate.
@@ -255,6 +259,7 @@ pub mod demo {
                 condition: "满199可用，领取后下单自动抵扣".to_owned(),
             }],
             service_hours: "9:00-23:00".to_owned(),
+            instalments: "花呗分3期免息".to_owned(),
         }
     }
 }

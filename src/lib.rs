@@ -82,9 +82,14 @@ pub mod guard;
 pub mod intent;
 mod lexicon;
 pub mod normalize;
+pub mod notes;
+pub mod objection;
 pub mod pack;
 mod policy;
 pub mod reply;
+pub mod session;
+mod signals;
+pub mod traits;
 
 pub use analysis::{Analysis, Decision, Evidence, IntentScore, Source, Span};
 pub use engine::Engine;
@@ -96,6 +101,8 @@ pub use normalize::{Normalized, Script, normalize};
 pub use pack::{Board, DEFAULT_THRESHOLD, Level, Pack, Stage};
 pub use policy::PolicyFailure;
 pub use reply::{Reason, Reply, Request, Suggestions};
+pub use session::{Advice, Event, Profile, Session};
+pub use traits::{Trait, TraitScore, TraitValue};
 
 /// The README's examples, run as doctests so the README cannot drift from the code.
 #[cfg(doctest)]

@@ -14,7 +14,7 @@ pub(crate) use negation::Cues;
 
 use crate::analysis::{Decision, Evidence, IntentScore, Source, Span};
 use crate::extract::Quantity;
-use crate::lexicon::rules::{RuleHit, Rules};
+use crate::lexicon::rules::{RuleHit, Rules, Target};
 use crate::lexicon::segment::Feature;
 use crate::lexicon::{Hit, Lexicon};
 use crate::normalize::Normalized;
@@ -96,10 +96,12 @@ impl Board {
             let Some(word) = lexicon.word(hit.word) else {
                 continue;
             };
-            let span = norm.original_span(hit.start, hit.end);
-            let negated_by = cues.negation(norm, hit.start, hit.end);
             for role in &word.terms {
-                let negated_by = negated_by.filter(|_| role.negatable);
+                let (start, end) = role.inner.map_or((hit.start, hit.end), |(s, e)| {
+                    (hit.start + s, hit.start + e)
+                });
+                let span = norm.original_span(start, end);
+                let negated_by = cues.negation(norm, start, end).filter(|_| role.negatable);
                 self.add(
                     role.intent,
                     Evidence {
@@ -127,11 +129,14 @@ impl Board {
     ) {
         for hit in hits {
             if let Some(rule) = rules.rule(hit.rule) {
+                let Target::Intent(intent) = rule.target else {
+                    continue;
+                };
                 let negated_by = cues
                     .negation(norm, hit.start, hit.end)
                     .filter(|_| rule.negatable);
                 self.add(
-                    rule.intent,
+                    intent,
                     Evidence {
                         source: Source::Rule {
                             id: rule.id.clone(),

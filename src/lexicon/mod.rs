@@ -14,17 +14,24 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use crate::error::PackError;
 use crate::intent::Intent;
 use crate::normalize::normalize;
+use crate::notes::NoteKind;
+use crate::objection::ObjectionKind;
 use crate::pack::Pack;
+use crate::traits::TraitName;
 
 /// What one word of the automaton means. A word can be several things at once (a term of two
 /// intents, or a term and a negation cue).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Word {
     pub terms: Vec<TermRole>,
+    /// The traits, notes and objections it shows.
+    pub cues: Vec<CueRole>,
     /// A cue that cancels the term after it.
     pub negation: bool,
     /// A cue that cancels the term before it.
     pub negation_after: bool,
+    /// A blocker: it hides the words inside it and means nothing itself.
+    pub blocker: bool,
 }
 
 /// One intent a word points at.
@@ -36,6 +43,91 @@ pub(crate) struct TermRole {
     pub backup: bool,
     /// `intent/word`, as shown in evidence.
     pub id: String,
+    /// Where the term lies inside a longer word that took it over (see [`inherit`]), as a
+    /// byte range of that word; `None` for the word itself.
+    pub inner: Option<(usize, usize)>,
+}
+
+/// What a cue word or cue rule points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cue {
+    Trait(TraitName),
+    Note(NoteKind),
+    Objection(ObjectionKind),
+}
+
+impl Cue {
+    /// Reads the `trait` / `note` / `objection` fields of a cue group or rule: exactly one
+    /// must be set, to a name the crate knows.
+    pub(crate) fn parse(
+        trait_: Option<&str>,
+        note: Option<&str>,
+        objection: Option<&str>,
+        item: &str,
+    ) -> Result<Cue, PackError> {
+        let unknown = |kind: &'static str, name: &str, known: String| PackError::Unknown {
+            kind,
+            name: name.to_owned(),
+            item: item.to_owned(),
+            known,
+        };
+        match (trait_, note, objection) {
+            (Some(t), None, None) => t.parse::<TraitName>().map(Cue::Trait).map_err(|()| {
+                unknown(
+                    "trait",
+                    t,
+                    "angry, impatient, urgent, price_sensitive, quality_focus, style_focus, \
+                     haggling, returning, purchase, gender=female|male, \
+                     age_band=young|middle|older"
+                        .to_owned(),
+                )
+            }),
+            (None, Some(n), None) => NoteKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == n.trim())
+                .map(Cue::Note)
+                .ok_or_else(|| unknown("note", n, names(NoteKind::ALL.map(NoteKind::as_str)))),
+            (None, None, Some(o)) => ObjectionKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == o.trim())
+                .map(Cue::Objection)
+                .ok_or_else(|| {
+                    unknown(
+                        "objection",
+                        o,
+                        names(ObjectionKind::ALL.map(ObjectionKind::as_str)),
+                    )
+                }),
+            _ => Err(PackError::Target {
+                item: item.to_owned(),
+            }),
+        }
+    }
+
+    /// The name shown in evidence ids.
+    pub(crate) fn name(self) -> String {
+        match self {
+            Cue::Trait(t) => t.to_string(),
+            Cue::Note(n) => n.as_str().to_owned(),
+            Cue::Objection(o) => o.as_str().to_owned(),
+        }
+    }
+}
+
+fn names<const N: usize>(list: [&str; N]) -> String {
+    list.join(", ")
+}
+
+/// One trait, note or objection a word points at.
+#[derive(Clone, Debug)]
+pub(crate) struct CueRole {
+    pub cue: Cue,
+    pub weight: f32,
+    pub negatable: bool,
+    /// `name/word`, as shown in evidence.
+    pub id: String,
+    /// As for [`TermRole::inner`].
+    pub inner: Option<(usize, usize)>,
 }
 
 /// A word found in a normalised message, by byte range of the normalised text.
@@ -89,8 +181,34 @@ impl Lexicon {
                     negatable: group.negatable,
                     backup: group.backup,
                     id: format!("{}/{}", intent, w.trim()),
+                    inner: None,
                 };
                 found.push((k, Some(role), false, false));
+            }
+        }
+        let mut cue_roles: Vec<(usize, CueRole)> = Vec::new();
+        for (g, group) in pack.cues.iter().enumerate() {
+            let item = format!("cues group {}", g + 1);
+            let cue = Cue::parse(
+                group.trait_.as_deref(),
+                group.note.as_deref(),
+                group.objection.as_deref(),
+                &item,
+            )?;
+            let item = format!("cues group {} (`{}`)", g + 1, cue.name());
+            check_weight(group.weight, &format!("the weight of {item}"))?;
+            for w in &group.words {
+                let k = slot(w, "cue word", &item)?;
+                cue_roles.push((
+                    k,
+                    CueRole {
+                        cue,
+                        weight: group.weight,
+                        negatable: group.negatable,
+                        id: format!("{}/{}", cue.name(), w.trim()),
+                        inner: None,
+                    },
+                ));
             }
         }
         for cue in &pack.negation.cues {
@@ -101,9 +219,16 @@ impl Lexicon {
             let k = slot(cue, "negation cue", "`negation.after`")?;
             found.push((k, None, false, true));
         }
+        let mut blockers = Vec::new();
         for w in &pack.blockers.words {
             let k = slot(w, "blocker", "`blockers.words`")?;
             found.push((k, None, false, false));
+            blockers.push(k);
+        }
+        for &k in &blockers {
+            if let Some(word) = words.get_mut(k) {
+                word.blocker = true;
+            }
         }
         for (k, role, negation, negation_after) in found {
             let Some(word) = words.get_mut(k) else {
@@ -121,6 +246,19 @@ impl Lexicon {
                 word.terms.push(role);
             }
         }
+        for (k, role) in cue_roles {
+            let Some(word) = words.get_mut(k) else {
+                continue;
+            };
+            if word.cues.iter().any(|c| c.cue == role.cue) {
+                return Err(PackError::Duplicate {
+                    kind: "cue word",
+                    id: role.id,
+                });
+            }
+            word.cues.push(role);
+        }
+        inherit(&mut words, &patterns)?;
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
@@ -176,9 +314,136 @@ impl Lexicon {
         self.words.get(k)
     }
 
-    /// The normalised patterns, for the segmenter's dictionary and for benchmarks.
+    /// The normalised patterns, for benchmarks and tooling.
     pub(crate) fn patterns(&self) -> &[String] {
         &self.patterns
+    }
+
+    /// The words the fallback's segmenter keeps whole: intent terms, negation cues and
+    /// blockers. Trait, note and objection cues are left out, so adding them to a pack does
+    /// not change how the fallback reads intents.
+    pub(crate) fn segmenter_words(&self) -> impl Iterator<Item = &String> {
+        self.patterns
+            .iter()
+            .zip(&self.words)
+            .filter(|(_, w)| {
+                w.terms.iter().any(|t| t.inner.is_none())
+                    || w.blocker
+                    || w.negation
+                    || w.negation_after
+            })
+            .map(|(p, _)| p)
+    }
+}
+
+/// Lets a longer word keep the meaning of the other kind of word inside it.
+///
+/// The automaton reports one word per position, the longest. Within one kind that is the
+/// point (质量问题 is read as one term, not as 质量 and 问题), but a trait, note or objection
+/// cue must not hide an intent term (包邮吗 is a trait cue and still asks about 包邮), nor an
+/// intent term a cue (尽快发货 asks about shipping and shows urgency). So a word with cues only
+/// takes over the intent terms inside it, and a word with intent terms takes over the cues
+/// inside it that it does not already have, each found leftmost-longest and kept with its
+/// place in the word. Blockers and negation cues take over nothing: hiding is what they are
+/// for. A pack that does not want a cue inside a longer term (划算 in 聚划算) gives the cue a
+/// hint's weight, or lists the longer word as a cue of its own.
+fn inherit(words: &mut [Word], patterns: &[String]) -> Result<(), PackError> {
+    let terms = Inside::build(words, patterns, |w| !w.terms.is_empty())?;
+    let cues = Inside::build(words, patterns, |w| !w.cues.is_empty())?;
+    let mut taken: Vec<(usize, Vec<TermRole>, Vec<CueRole>)> = Vec::new();
+    for (k, word) in words.iter().enumerate() {
+        if word.blocker || word.negation || word.negation_after {
+            continue;
+        }
+        let Some(pattern) = patterns.get(k) else {
+            continue;
+        };
+        let mut new_terms = Vec::new();
+        let mut new_cues = Vec::new();
+        if word.terms.is_empty() && !word.cues.is_empty() {
+            for (j, start, end) in terms.find(pattern) {
+                for role in words.get(j).into_iter().flat_map(|w| &w.terms) {
+                    new_terms.push(TermRole {
+                        inner: Some((start, end)),
+                        ..role.clone()
+                    });
+                }
+            }
+        }
+        if !word.terms.is_empty() {
+            for (j, start, end) in cues.find(pattern) {
+                for role in words.get(j).into_iter().flat_map(|w| &w.cues) {
+                    new_cues.push(CueRole {
+                        inner: Some((start, end)),
+                        ..role.clone()
+                    });
+                }
+            }
+        }
+        if !new_terms.is_empty() || !new_cues.is_empty() {
+            taken.push((k, new_terms, new_cues));
+        }
+    }
+    for (k, new_terms, new_cues) in taken {
+        if let Some(word) = words.get_mut(k) {
+            for t in new_terms {
+                if !word.terms.iter().any(|x| x.intent == t.intent) {
+                    word.terms.push(t);
+                }
+            }
+            for c in new_cues {
+                if !word.cues.iter().any(|x| x.cue == c.cue) {
+                    word.cues.push(c);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The words of one kind (and the blockers), for finding them inside longer words.
+struct Inside {
+    automaton: AhoCorasick,
+    ids: Vec<usize>,
+}
+
+impl Inside {
+    fn build(
+        words: &[Word],
+        patterns: &[String],
+        keep: fn(&Word) -> bool,
+    ) -> Result<Inside, PackError> {
+        let ids: Vec<usize> = (0..words.len())
+            .filter(|&k| words.get(k).is_some_and(|w| keep(w) || w.blocker))
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(ids.iter().filter_map(|&k| patterns.get(k)))
+            .map_err(|e| PackError::Automaton {
+                message: e.to_string(),
+            })?;
+        Ok(Inside { automaton, ids })
+    }
+
+    /// The words strictly inside `pattern` that no other word found there contains, as
+    /// (word, start, end). A blocker among them hides what it contains, as it does in
+    /// messages.
+    fn find(&self, pattern: &str) -> Vec<(usize, usize, usize)> {
+        let found: Vec<(usize, usize, usize)> = self
+            .automaton
+            .find_overlapping_iter(pattern)
+            .filter(|m| !(m.start() == 0 && m.end() == pattern.len()))
+            .filter_map(|m| Some((*self.ids.get(m.pattern().as_usize())?, m.start(), m.end())))
+            .collect();
+        found
+            .iter()
+            .filter(|&&(_, s, e)| {
+                !found
+                    .iter()
+                    .any(|&(_, s2, e2)| s2 <= s && e <= e2 && (s2, e2) != (s, e))
+            })
+            .copied()
+            .collect()
     }
 }
 

@@ -11,8 +11,8 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::error::PackError;
 use crate::intent::Intent;
-use crate::lexicon::{check_weight, parse_intent};
-use crate::pack::Rule;
+use crate::lexicon::{Cue, check_weight, parse_intent};
+use crate::pack::{CueRule, Rule};
 
 const DFA_CACHE: usize = 16 << 20;
 const SIZE_LIMIT: usize = 16 << 20;
@@ -21,11 +21,18 @@ const SIZE_LIMIT: usize = 16 << 20;
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRule {
     pub id: String,
-    pub intent: Intent,
+    pub target: Target,
     pub weight: f32,
     pub negatable: bool,
     pub backup: bool,
     pub regex: Regex,
+}
+
+/// What a rule points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Intent(Intent),
+    Cue(Cue),
 }
 
 /// Every rule of a pack.
@@ -44,16 +51,57 @@ pub(crate) struct RuleHit {
 }
 
 impl Rules {
-    pub(crate) fn build(rules: &[Rule]) -> Result<Rules, PackError> {
-        let mut seen = HashSet::new();
-        let mut compiled = Vec::with_capacity(rules.len());
+    pub(crate) fn build(rules: &[Rule], cue_rules: &[CueRule]) -> Result<Rules, PackError> {
+        // (id, target, weight, negatable, backup, pattern) for both kinds of rule.
+        let mut all = Vec::with_capacity(rules.len() + cue_rules.len());
         for rule in rules {
-            if rule.id.trim().is_empty() {
+            let item = format!("rule `{}`", rule.id);
+            let target = if rule.id.trim().is_empty() {
+                None
+            } else {
+                Some(Target::Intent(parse_intent(&rule.intent, &item, false)?))
+            };
+            all.push((rule, target, rule.backup));
+        }
+        let cue_as_rule: Vec<(Rule, Option<Target>)> = cue_rules
+            .iter()
+            .map(|c| {
+                let item = format!("cue rule `{}`", c.id);
+                let target = if c.id.trim().is_empty() {
+                    None
+                } else {
+                    Some(Target::Cue(Cue::parse(
+                        c.trait_.as_deref(),
+                        c.note.as_deref(),
+                        c.objection.as_deref(),
+                        &item,
+                    )?))
+                };
+                Ok((
+                    Rule {
+                        id: c.id.clone(),
+                        intent: String::new(),
+                        weight: c.weight,
+                        negatable: c.negatable,
+                        backup: false,
+                        pattern: c.pattern.clone(),
+                    },
+                    target,
+                ))
+            })
+            .collect::<Result<_, PackError>>()?;
+        for (rule, target) in &cue_as_rule {
+            all.push((rule, *target, false));
+        }
+        let mut seen = HashSet::new();
+        let mut compiled = Vec::with_capacity(all.len());
+        for (rule, target, backup) in all {
+            let Some(target) = target else {
                 return Err(PackError::Empty {
                     what: "rule id",
                     item: format!("the rule with pattern `{}`", rule.pattern),
                 });
-            }
+            };
             if !seen.insert(rule.id.as_str()) {
                 return Err(PackError::Duplicate {
                     kind: "rule id",
@@ -61,7 +109,6 @@ impl Rules {
                 });
             }
             let item = format!("rule `{}`", rule.id);
-            let intent = parse_intent(&rule.intent, &item, false)?;
             check_weight(rule.weight, &format!("the weight of {item}"))?;
             if rule.pattern.is_empty() {
                 return Err(PackError::Empty {
@@ -87,10 +134,10 @@ impl Rules {
             }
             compiled.push(CompiledRule {
                 id: rule.id.clone(),
-                intent,
+                target,
                 weight: rule.weight,
                 negatable: rule.negatable,
-                backup: rule.backup,
+                backup,
                 regex,
             });
         }

@@ -28,7 +28,10 @@ impl std::fmt::Debug for Segmenter {
 impl Segmenter {
     /// Builds the segmenter from the pack's dictionary choice, its segmenter words and the
     /// lexicon's words (already normalised).
-    pub(crate) fn build(pack: &Pack, lexicon_words: &[String]) -> Result<Segmenter, PackError> {
+    pub(crate) fn build<'w>(
+        pack: &Pack,
+        lexicon_words: impl Iterator<Item = &'w String>,
+    ) -> Result<Segmenter, PackError> {
         let mut jieba = match pack.segmenter.dictionary {
             Dictionary::Pack => Jieba::empty(),
             Dictionary::JiebaDefault => default_dictionary()?,
@@ -38,7 +41,7 @@ impl Segmenter {
             .words
             .iter()
             .map(|w| crate::normalize::normalize(w).as_str().to_owned());
-        for word in lexicon_words.iter().cloned().chain(extra) {
+        for word in lexicon_words.cloned().chain(extra) {
             if word.chars().count() >= 2 && !word.contains(' ') {
                 jieba.add_word(&word, Some(1000), None);
             }

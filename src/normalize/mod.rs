@@ -20,6 +20,7 @@
 //! context (a few characters map to different simplified forms in different words) take the
 //! commonest reading; for keyword matching that is enough, and packs may list both forms.
 
+mod s2t_table;
 mod t2s_table;
 
 use std::sync::LazyLock;
@@ -185,6 +186,29 @@ fn emoticon_len(chars: &[(char, u32, u32)]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Writes simplified characters in their traditional form, for a buyer who writes
+/// traditional characters (the script is in [`Analysis::script`](crate::Analysis::script)).
+///
+/// Character by character, from OpenCC's table. A character that is also its own
+/// traditional form in some words (干, 后, 里) is left as it is: a missed conversion reads
+/// better than a wrong one.
+///
+/// ```
+/// assert_eq!(kefu::normalize::to_traditional("亲，这款发货很快"), "親，這款發貨很快");
+/// ```
+pub fn to_traditional(simplified: &str) -> String {
+    simplified
+        .chars()
+        .map(|c| {
+            s2t_table::S2T
+                .binary_search_by_key(&c, |&(from, _)| from)
+                .ok()
+                .and_then(|k| s2t_table::S2T.get(k))
+                .map_or(c, |&(_, to)| to)
+        })
+        .collect()
 }
 
 /// True for the CJK unified ideographs (the basic block and extension A).

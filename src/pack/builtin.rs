@@ -7,6 +7,7 @@ pub const BUILTIN_SOURCES: &[&str] = &[
     include_str!("builtin/lexicon.toml"),
     include_str!("builtin/examples.toml"),
     include_str!("builtin/examples_shops.toml"),
+    include_str!("builtin/buyer.toml"),
     include_str!("builtin/templates.toml"),
     include_str!("builtin/cases.toml"),
 ];

@@ -54,8 +54,10 @@
 //! built, so a pack may be written in either script.
 
 mod builtin;
+mod conversation;
 
 pub use builtin::BUILTIN_SOURCES;
+pub use conversation::{CueGroup, CueRule, ReminderPolicy, SessionPolicy};
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +106,15 @@ pub struct Pack {
     /// Quantities that hint at an intent.
     #[serde(default)]
     pub quantity_cues: Vec<QuantityCue>,
+    /// Words for traits, order notes and objections.
+    #[serde(default)]
+    pub cues: Vec<CueGroup>,
+    /// Regexes for traits, order notes and objections.
+    #[serde(default)]
+    pub cue_rules: Vec<CueRule>,
+    /// The session policy: phases, reminders, slow replies.
+    #[serde(default)]
+    pub session: SessionPolicy,
     /// Example utterances for the fallback.
     #[serde(default)]
     pub examples: Vec<ExampleGroup>,
@@ -230,7 +241,7 @@ pub struct Blockers {
     pub words: Vec<String>,
 }
 
-fn default_true() -> bool {
+pub(crate) fn default_true() -> bool {
     true
 }
 
@@ -367,6 +378,18 @@ impl Pack {
         self.terms.extend(other.terms);
         self.rules.extend(other.rules);
         self.quantity_cues.extend(other.quantity_cues);
+        self.cues.extend(other.cues);
+        self.cue_rules.extend(other.cue_rules);
+        if other.session != SessionPolicy::default() {
+            let mut session = other.session;
+            session
+                .wait_openers
+                .splice(0..0, self.session.wait_openers.drain(..));
+            session
+                .review_words
+                .splice(0..0, self.session.review_words.drain(..));
+            self.session = session;
+        }
         self.examples.extend(other.examples);
         if other.courtesy.late_reply_seconds != Courtesy::default().late_reply_seconds {
             self.courtesy.late_reply_seconds = other.courtesy.late_reply_seconds;
@@ -657,6 +680,18 @@ pub struct Template {
     /// reply answers the question asked rather than one beside it (S10).
     #[serde(default)]
     pub cues: Vec<String>,
+    /// Traits this wording suits (`impatient`, `gender=male`, `age_band=older`, …): it ranks
+    /// higher by the trait's score when the buyer shows one (S5, S19).
+    #[serde(default)]
+    pub traits: Vec<String>,
+    /// Traits this wording does not suit (a playful line to an angry buyer): it ranks lower by
+    /// the trait's score.
+    #[serde(default)]
+    pub avoid_traits: Vec<String>,
+    /// Objections this reply answers (`budget`, `price`, …); a template that lists some is
+    /// offered only when the message voices one of them (S16).
+    #[serde(default)]
+    pub objections: Vec<String>,
     /// The text, with `{slot}`s.
     pub text: String,
 }

@@ -33,10 +33,19 @@ use crate::facts::{Catalog, Product, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::Intent;
 use crate::lexicon::parse_intent;
+use crate::normalize::{Script, to_traditional};
+use crate::objection::ObjectionKind;
 use crate::pack::{Board, Level, Stage, Template};
+use crate::session::{ActionKind, Advice, Profile, ReminderKind, Session};
+use crate::traits::TraitName;
 use slots::{Facts, render, slots_in};
 
 /// Weights of the ranking, in one place so the reasons and the docs agree.
+const TRAIT_WEIGHT: f32 = 0.3;
+const TONE_WEIGHT: f32 = 0.1;
+const OBJECTION_FIT: f32 = 0.9;
+const REMINDER_FIT: f32 = 1.0;
+const WRAP_UP_FIT: f32 = 0.7;
 const FACT_WEIGHT: f32 = 0.05;
 const STAGE_WEIGHT: f32 = 0.1;
 const RISK_WEIGHT: f32 = 0.15;
@@ -77,6 +86,12 @@ pub struct Request<'a> {
     pub stage: Option<Stage>,
     /// How many replies to return (default 3).
     pub limit: usize,
+    /// The conversation so far.
+    pub session: Option<&'a Session>,
+    /// What the shop knows about the buyer.
+    pub profile: Option<&'a Profile>,
+    /// The time now, in the host's seconds (the same clock as the session's).
+    pub now: Option<u64>,
 }
 
 impl<'a> Request<'a> {
@@ -124,6 +139,24 @@ impl<'a> Request<'a> {
         self.limit = limit;
         self
     }
+
+    /// The conversation so far (see [`session`](crate::session)).
+    pub fn session(mut self, session: &'a Session) -> Self {
+        self.session = Some(session);
+        self
+    }
+
+    /// What the shop knows about the buyer.
+    pub fn profile(mut self, profile: &'a Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// The time now, in the host's seconds.
+    pub fn at(mut self, now: u64) -> Self {
+        self.now = Some(now);
+        self
+    }
 }
 
 /// Why a reply ranked where it did: what moved its score, and by how much.
@@ -162,6 +195,8 @@ pub struct Suggestions {
     pub analysis: Analysis,
     /// The stage the replies were chosen for.
     pub stage: Stage,
+    /// What the conversation calls for now (empty without a session and a time).
+    pub advice: Advice,
     /// The replies, best first.
     pub replies: Vec<Reply>,
 }
@@ -174,6 +209,11 @@ struct Compiled {
     slots: Vec<String>,
     /// The cues, normalised like messages.
     cues: Vec<String>,
+    traits: Vec<TraitName>,
+    avoid: Vec<TraitName>,
+    objections: Vec<ObjectionKind>,
+    /// For a payment-reminder template: which reminder it is.
+    reminder: Option<ReminderKind>,
 }
 
 /// The pack's templates, compiled and linted.
@@ -236,6 +276,54 @@ impl Replies {
                 }
                 warnings.push((t.id.clone(), finding));
             }
+            let trait_list = |list: &[String]| {
+                list.iter()
+                    .map(|name| {
+                        name.parse::<TraitName>().map_err(|()| PackError::Unknown {
+                            kind: "trait",
+                            name: name.clone(),
+                            item: item.clone(),
+                            known: "the trait names of `[[cues]]`".to_owned(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let traits = trait_list(&t.traits)?;
+            let avoid = trait_list(&t.avoid_traits)?;
+            let objections = t
+                .objections
+                .iter()
+                .map(|name| {
+                    ObjectionKind::ALL
+                        .into_iter()
+                        .find(|k| k.as_str() == name)
+                        .ok_or_else(|| PackError::Unknown {
+                            kind: "objection",
+                            name: name.clone(),
+                            item: item.clone(),
+                            known: "need, product, price, budget, missing_info".to_owned(),
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let reminder = if t.board == Board::PaymentReminder {
+                let kinds: Vec<ReminderKind> = ReminderKind::ALL
+                    .into_iter()
+                    .filter(|k| t.tags.iter().any(|tag| tag == k.as_str()))
+                    .collect();
+                match kinds.as_slice() {
+                    [one] => Some(*one),
+                    _ => {
+                        return Err(PackError::Unsupported {
+                            item: format!("{item} on the payment_reminder board"),
+                            needs: "exactly one of the tags `nudge`, `pay` or `last`, saying \
+                                    which reminder it is"
+                                .to_owned(),
+                        });
+                    }
+                }
+            } else {
+                None
+            };
             let cues = t
                 .cues
                 .iter()
@@ -247,6 +335,10 @@ impl Replies {
                 intents,
                 slots,
                 cues,
+                traits,
+                avoid,
+                objections,
+                reminder,
             });
         }
         Ok(Replies {
@@ -271,9 +363,18 @@ impl Replies {
         let facts = Facts {
             analysis,
             product: request.product,
+            catalog: request.catalog,
             shop: request.shop,
         };
         render(&c.template.text, &mut |slot| facts.fill(slot))
+    }
+
+    /// Which reminder a template is, when it is on the payment-reminder board.
+    pub(crate) fn reminder_kind(&self, id: &str) -> Option<ReminderKind> {
+        self.templates
+            .iter()
+            .find(|c| c.template.id == id)
+            .and_then(|c| c.reminder)
     }
 
     /// Every template id, in pack order.
@@ -281,7 +382,13 @@ impl Replies {
         self.templates.iter().map(|c| c.template.id.as_str())
     }
 
-    pub(crate) fn suggest(&self, analysis: Analysis, request: &Request<'_>) -> Suggestions {
+    pub(crate) fn suggest(
+        &self,
+        analysis: Analysis,
+        advice: Advice,
+        request: &Request<'_>,
+        openers: &[String],
+    ) -> Suggestions {
         let present: Vec<(Intent, f32)> = analysis
             .intents
             .iter()
@@ -292,6 +399,7 @@ impl Replies {
         let facts = Facts {
             analysis: &analysis,
             product: request.product,
+            catalog: request.catalog,
             shop: request.shop,
         };
         // Each slot is worked out once per request, not once per template that uses it.
@@ -304,21 +412,15 @@ impl Replies {
                 .cloned()
                 .flatten()
         };
+        let sent: &[String] = request.session.map_or(&[], |s| s.sent.as_slice());
+        let tone = request.profile.and_then(|p| p.tone.as_deref());
+        let wrap_up = advice.says(ActionKind::WrapUp);
         let mut candidates: Vec<(Option<Intent>, Reply)> = Vec::new();
         for c in &self.templates {
-            let Some((intent, fit)) = c
-                .intents
-                .iter()
-                .filter_map(|i| present.iter().find(|(p, _)| p == i).copied())
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-            else {
+            let t = &c.template;
+            let Some((intent, first)) = self.fit(c, &present, &analysis, &advice, wrap_up) else {
                 continue;
             };
-            let t = &c.template;
-            // Reminders go out on the desk's schedule, not in answer to a message.
-            if t.board == Board::PaymentReminder {
-                continue;
-            }
             if !t.categories.is_empty()
                 && !request
                     .product
@@ -332,66 +434,80 @@ impl Replies {
             let Some(text) = render(&t.text, &mut |slot| value(slot)) else {
                 continue;
             };
-            let mut reasons = vec![Reason {
-                kind: "intent".to_owned(),
-                detail: intent.as_str().to_owned(),
-                weight: fit,
-            }];
+            let mut reasons = vec![first];
             if !c.slots.is_empty() {
-                reasons.push(Reason {
-                    kind: "facts".to_owned(),
-                    detail: c.slots.join(", "),
-                    weight: FACT_WEIGHT * c.slots.len() as f32,
-                });
+                reasons.push(reason(
+                    "facts",
+                    c.slots.join(", "),
+                    FACT_WEIGHT * c.slots.len() as f32,
+                ));
             }
             if !c.cues.is_empty() {
                 let said = &analysis.normalized;
                 reasons.push(
                     match c.cues.iter().find(|cue| said.contains(cue.as_str())) {
-                        Some(cue) => Reason {
-                            kind: "cue".to_owned(),
-                            detail: cue.clone(),
-                            weight: CUE_WEIGHT,
-                        },
-                        None => Reason {
-                            kind: "cue".to_owned(),
-                            detail: "none of its cues in the message".to_owned(),
-                            weight: -NO_CUE,
-                        },
+                        Some(cue) => reason("cue", cue.clone(), CUE_WEIGHT),
+                        None => {
+                            reason("cue", "none of its cues in the message".to_owned(), -NO_CUE)
+                        }
                     },
                 );
             }
             if t.stage != Stage::Any {
                 let matches = t.stage == stage;
-                reasons.push(Reason {
-                    kind: "stage".to_owned(),
-                    detail: format!("{:?} for {:?}", t.stage, stage),
-                    weight: if matches {
+                reasons.push(reason(
+                    "stage",
+                    format!("{:?} for {:?}", t.stage, stage),
+                    if matches {
                         STAGE_WEIGHT
                     } else {
                         -STAGE_MISMATCH
                     },
-                });
+                ));
             }
             if t.tags.iter().any(|tag| tag == "risk_free") {
                 if let Some(worry) = risky(request) {
-                    reasons.push(Reason {
-                        kind: "risk".to_owned(),
-                        detail: format!("{worry} product, and the shop allows free returns"),
-                        weight: RISK_WEIGHT,
-                    });
+                    reasons.push(reason(
+                        "risk",
+                        format!("{worry} product, and the shop allows free returns"),
+                        RISK_WEIGHT,
+                    ));
                 }
             }
-            if request.recently_sent.contains(&t.id) {
-                reasons.push(Reason {
-                    kind: "rotation".to_owned(),
-                    detail: "sent recently in this conversation".to_owned(),
-                    weight: -ROTATION_PENALTY,
-                });
+            for (names, sign, how) in [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")]
+            {
+                for name in names {
+                    if let Some(score) = analysis
+                        .traits
+                        .iter()
+                        .find(|s| s.present && s.is(name))
+                        .map(|s| s.score)
+                    {
+                        reasons.push(reason(
+                            "trait",
+                            format!("{how} a buyer who is {name} ({score:.2})"),
+                            sign * TRAIT_WEIGHT * score,
+                        ));
+                    }
+                }
+            }
+            if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
+                reasons.push(reason(
+                    "tone",
+                    format!("the {tone} tone used with this buyer before"),
+                    TONE_WEIGHT,
+                ));
+            }
+            if request.recently_sent.contains(&t.id) || sent.contains(&t.id) {
+                reasons.push(reason(
+                    "rotation",
+                    "sent already in this conversation".to_owned(),
+                    -ROTATION_PENALTY,
+                ));
             }
             let score = reasons.iter().map(|r| r.weight).sum();
             candidates.push((
-                Some(intent),
+                intent,
                 Reply {
                     template: t.id.clone(),
                     board: t.board,
@@ -423,12 +539,122 @@ impl Replies {
             }
             replies.push(reply);
         }
+        let turn = request.session.map_or(0, |s| s.turns.len());
+        let script = match analysis.script {
+            Script::Unmarked => request.session.map_or(Script::Unmarked, |s| s.script),
+            script => script,
+        };
+        for reply in &mut replies {
+            if advice.late {
+                apologise(reply, openers, turn);
+            }
+            if script == Script::Traditional {
+                reply.text = to_traditional(&reply.text);
+                reply.reasons.push(reason(
+                    "script",
+                    "the buyer writes traditional characters".to_owned(),
+                    0.0,
+                ));
+            }
+        }
         Suggestions {
             analysis,
             stage,
+            advice,
             replies,
         }
     }
+
+    /// Why a template is a candidate at all, and its first reason: a reminder that is due, an
+    /// objection it answers, the wrap-up the advice calls for, or an intent of the message.
+    fn fit(
+        &self,
+        c: &Compiled,
+        present: &[(Intent, f32)],
+        analysis: &Analysis,
+        advice: &Advice,
+        wrap_up: bool,
+    ) -> Option<(Option<Intent>, Reason)> {
+        let t = &c.template;
+        if let Some(kind) = c.reminder {
+            // Reminders go out on the schedule, never in answer to a message.
+            return (advice.reminder_now == Some(kind)).then(|| {
+                (
+                    Some(Intent::Payment),
+                    reason(
+                        "reminder",
+                        format!("the {kind} reminder is due"),
+                        REMINDER_FIT,
+                    ),
+                )
+            });
+        }
+        if !c.objections.is_empty() {
+            let voiced = analysis
+                .objections
+                .iter()
+                .find(|o| c.objections.contains(&o.kind))?;
+            return Some((
+                None,
+                reason(
+                    "objection",
+                    format!("answers a {} objection", voiced.kind),
+                    OBJECTION_FIT,
+                ),
+            ));
+        }
+        let by_intent = c
+            .intents
+            .iter()
+            .filter_map(|i| present.iter().find(|(p, _)| p == i).copied())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(intent, fit)| {
+                (
+                    Some(intent),
+                    reason("intent", intent.as_str().to_owned(), fit),
+                )
+            });
+        if t.board == Board::WrapUp && wrap_up {
+            let advised = reason(
+                "advice",
+                "the session calls for wrapping up".to_owned(),
+                WRAP_UP_FIT,
+            );
+            return match by_intent {
+                Some((i, r)) if r.weight > WRAP_UP_FIT => Some((i, r)),
+                _ => Some((None, advised)),
+            };
+        }
+        by_intent
+    }
+}
+
+fn reason(kind: &str, detail: String, weight: f32) -> Reason {
+    Reason {
+        kind: kind.to_owned(),
+        detail,
+        weight,
+    }
+}
+
+/// Opens a reply with an apology for the wait (S13), unless it already opens with one. The
+/// turn count picks the opener, so the openers rotate.
+fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
+    const APOLOGY: [&str; 4] = ["抱歉", "不好意思", "久等", "对不起"];
+    let opening: String = reply.text.chars().take(8).collect();
+    if APOLOGY.iter().any(|a| opening.contains(a)) || openers.is_empty() {
+        return;
+    }
+    let Some(opener) = openers.get(turn % openers.len()) else {
+        return;
+    };
+    let body = reply.text.strip_prefix("亲，").unwrap_or(&reply.text);
+    reply.text = format!("{opener}{body}");
+    reply.reasons.push(reason(
+        "wait",
+        "the buyer waited: the reply opens with an apology".to_owned(),
+        0.0,
+    ));
 }
 
 /// The buyer's stage from the intents: after-sales questions come after delivery; payment

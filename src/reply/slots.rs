@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::Analysis;
 use crate::extract::Quantity;
-use crate::facts::{Product, ShopContext};
+use crate::facts::{Catalog, Product, ShopContext};
 use crate::reply::size;
 
 /// The slots a template may use.
@@ -29,12 +29,15 @@ pub const SLOTS: &[&str] = &[
     "service_hours",
     "brand",
     "order_number",
+    "cheaper",
+    "instalments",
 ];
 
 /// The facts one request offers.
 pub(crate) struct Facts<'a> {
     pub analysis: &'a Analysis,
     pub product: Option<&'a Product>,
+    pub catalog: Option<&'a Catalog>,
     pub shop: Option<&'a ShopContext>,
 }
 
@@ -71,6 +74,8 @@ impl Facts<'_> {
             "return_policy" => shop.and_then(|s| nonempty(&s.return_policy)),
             "service_hours" => shop.and_then(|s| nonempty(&s.service_hours)),
             "brand" => shop.and_then(|s| nonempty(&s.brand)),
+            "cheaper" => cheaper(product?, self.catalog?),
+            "instalments" => shop.and_then(|s| nonempty(&s.instalments)),
             "order_number" => self.analysis.quantities.iter().find_map(|q| match q {
                 Quantity::OrderNumber { digits, .. } => Some(digits.clone()),
                 _ => None,
@@ -91,6 +96,19 @@ impl Facts<'_> {
             _ => None,
         })
     }
+}
+
+/// The cheapest product of the same category that costs less than this one, with its price:
+/// the answer to a budget objection (S16).
+fn cheaper(product: &Product, catalog: &Catalog) -> Option<String> {
+    let price = product.price?;
+    catalog
+        .products
+        .iter()
+        .filter(|p| p.id != product.id && p.category == product.category && !p.name.is_empty())
+        .filter_map(|p| Some((p, p.price.filter(|&q| q < price)?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)))
+        .map(|(p, q)| format!("{}（{}元）", p.name, crate::extract::format_number(q)))
 }
 
 /// The stock of one size, summed over its variants (`M`, `M/白色`, …).

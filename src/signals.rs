@@ -1,0 +1,165 @@
+//! Stage 3c–3e, from the message alone: the pack's cue words and cue rules become trait
+//! evidence, order notes and objections, with the same negation as intent terms (不着急 is
+//! not urgent). What the session and the profile add comes later, in
+//! [`session`](crate::session).
+
+use crate::analysis::{Evidence, Source};
+use crate::extract::Quantity;
+use crate::intent::Cues;
+use crate::lexicon::rules::{RuleHit, Rules, Target};
+use crate::lexicon::{Cue, Hit, Lexicon};
+use crate::normalize::{Normalized, is_punctuation};
+use crate::notes::{Note, NoteKind, Priority};
+use crate::objection::Objection;
+use crate::traits::TraitBoard;
+
+/// What the cue words and rules of one message say.
+#[derive(Debug, Default)]
+pub(crate) struct Signals {
+    pub traits: TraitBoard,
+    pub notes: Vec<Note>,
+    pub objections: Vec<Objection>,
+}
+
+/// One cue found in the message: normalised byte range, and the rest as evidence.
+struct Found<'a> {
+    cue: Cue,
+    id: &'a str,
+    weight: f32,
+    negatable: bool,
+    start: usize,
+    end: usize,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read(
+    lexicon: &Lexicon,
+    rules: &Rules,
+    message: &str,
+    norm: &Normalized,
+    hits: &[Hit],
+    rule_hits: &[RuleHit],
+    cues: &Cues,
+    quantities: &[Quantity],
+    review_words: &[String],
+) -> Signals {
+    let mut found: Vec<Found<'_>> = Vec::new();
+    for hit in hits {
+        for role in lexicon.word(hit.word).into_iter().flat_map(|w| &w.cues) {
+            let (start, end) = role.inner.map_or((hit.start, hit.end), |(s, e)| {
+                (hit.start + s, hit.start + e)
+            });
+            found.push(Found {
+                cue: role.cue,
+                id: &role.id,
+                weight: role.weight,
+                negatable: role.negatable,
+                start,
+                end,
+            });
+        }
+    }
+    for hit in rule_hits {
+        if let Some(rule) = rules.rule(hit.rule) {
+            if let Target::Cue(cue) = rule.target {
+                found.push(Found {
+                    cue,
+                    id: &rule.id,
+                    weight: rule.weight,
+                    negatable: rule.negatable,
+                    start: hit.start,
+                    end: hit.end,
+                });
+            }
+        }
+    }
+    let mut signals = Signals::default();
+    for f in found {
+        let negated_by = cues.negation(norm, f.start, f.end).filter(|_| f.negatable);
+        let span = norm.original_span(f.start, f.end);
+        match f.cue {
+            Cue::Trait(name) => signals.traits.add(
+                name,
+                Evidence {
+                    source: Source::Term {
+                        id: f.id.to_owned(),
+                    },
+                    span,
+                    weight: f.weight,
+                    negated_by,
+                    backup: false,
+                    counted: negated_by.is_none(),
+                },
+            ),
+            _ if negated_by.is_some() => {}
+            Cue::Note(kind) => {
+                if signals.notes.iter().any(|n| n.kind == kind) {
+                    continue;
+                }
+                let value = match kind {
+                    NoteKind::Phone => quantities.iter().find_map(|q| match q {
+                        Quantity::Phone { digits, .. } => Some(digits.clone()),
+                        _ => None,
+                    }),
+                    NoteKind::Address | NoteKind::Recipient => new_value(message, norm, f.end),
+                    _ => None,
+                };
+                let tied_to_review = kind == NoteKind::CashBack
+                    && review_words
+                        .iter()
+                        .any(|w| !w.is_empty() && norm.as_str().contains(w.as_str()));
+                signals.notes.push(Note {
+                    kind,
+                    priority: match kind {
+                        NoteKind::Urgent => Priority::Urgent,
+                        NoteKind::Gift => Priority::Normal,
+                        _ => Priority::High,
+                    },
+                    value,
+                    source: f.id.to_owned(),
+                    span,
+                    risk: tied_to_review.then(|| {
+                        "cash back tied to a review: platforms punish paying for reviews".to_owned()
+                    }),
+                    after_dispatch: false,
+                });
+            }
+            Cue::Objection(kind) => {
+                if !signals.objections.iter().any(|o| o.kind == kind) {
+                    signals.objections.push(Objection {
+                        kind,
+                        source: f.id.to_owned(),
+                        span,
+                    });
+                }
+            }
+        }
+    }
+    signals.notes.sort_by_key(|n| (n.priority, n.span.start));
+    signals
+}
+
+/// The new address or name the buyer wrote after the cue (地址改成 …), up to the end of
+/// the clause, in the buyer's own characters; `None` when nothing is there.
+fn new_value(message: &str, norm: &Normalized, from: usize) -> Option<String> {
+    let text = norm.as_str();
+    let rest = text.get(from..)?;
+    let lead = rest
+        .char_indices()
+        .find(|&(_, c)| !matches!(c, '成' | '为' | '到' | ':' | ' ' | '是' | '下'))
+        .map_or(rest.len(), |(i, _)| i);
+    let body = rest.get(lead..)?;
+    let len = body
+        .char_indices()
+        .find(|&(_, c)| is_punctuation(c) && c != '-' && c != '#')
+        .map_or(body.len(), |(i, _)| i);
+    let (start, end) = (from + lead, from + lead + len);
+    if text.get(start..end)?.chars().count() < 2 {
+        return None;
+    }
+    let span = norm.original_span(start, end);
+    message
+        .get(span.range())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
