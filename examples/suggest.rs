@@ -1,5 +1,6 @@
-//! Suggests replies for buyer messages, and shows what the engine read in them: intents with
-//! their evidence, quantities, and the top replies with the reasons they ranked.
+//! Suggests replies for buyer messages, and shows what the engine read in them: intents and
+//! traits with their evidence, order notes, objections, quantities, and the top replies with
+//! the reasons they ranked. (`examples/conversation.rs` plays whole conversations.)
 //!
 //! ```text
 //! cargo run --release --example suggest -- "亲，我165cm 110斤穿什么码？"
@@ -9,7 +10,7 @@
 //! ```
 //!
 //! Each argument is one message, about a product of the built-in demo catalog
-//! (`kefu::facts::demo`: `dress-01` by default, `tee-01`, `down-01`, `shoes-01`) in the demo
+//! (`kefu::facts::demo`: `dress-01` by default, `dress-02`, `tee-01`, `down-01`, `shoes-01`) in the demo
 //! shop. With no message, a few demo messages are used. With `--json`, the suggestions are
 //! printed as pretty JSON (one object per message) instead.
 
@@ -159,6 +160,47 @@ fn print_analysis(message: &str, analysis: &Analysis) {
         }
     }
 
+    println!("traits");
+    if analysis.traits.is_empty() {
+        println!("  (none)");
+    }
+    for t in &analysis.traits {
+        let name = match t.value {
+            Some(v) => format!("{}={}", t.name, v.as_str()),
+            None => t.name.to_string(),
+        };
+        println!(
+            "  {:<13} {:.3}  {}",
+            name,
+            t.score,
+            if t.present { "present" } else { "not present" }
+        );
+        for evidence in &t.evidence {
+            println!("      {}", describe(message, evidence));
+        }
+    }
+    for note in &analysis.notes {
+        let value = note
+            .value
+            .as_deref()
+            .map(|v| format!(" → {v}"))
+            .unwrap_or_default();
+        let risk = note
+            .risk
+            .as_deref()
+            .map(|r| format!("  RISK: {r}"))
+            .unwrap_or_default();
+        println!(
+            "note        [{}] {}{value} (from {}){risk}",
+            name(&note.priority),
+            note.kind,
+            note.source
+        );
+    }
+    for o in &analysis.objections {
+        println!("objection   {} (from {})", o.kind, o.source);
+    }
+
     println!("quantities");
     if analysis.quantities.is_empty() {
         println!("  (none)");
@@ -186,6 +228,9 @@ fn describe(message: &str, evidence: &Evidence) -> String {
         Source::Rule { id } => format!("rule {id}"),
         Source::Quantity { id } => format!("quantity {id}"),
         Source::Fallback { tokens } => format!("fallback [{}]", tokens.join(" ")),
+        Source::Session { fact } => format!("session: {fact}"),
+        Source::Profile { fact } => format!("profile: {fact}"),
+        Source::Derived { from } => format!("from the analysis: {from}"),
         other => format!("{other:?}"),
     };
     let text = match &evidence.source {

@@ -148,7 +148,8 @@ pub mod demo {
         pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
     }
 
-    /// Four products: a dress, a T-shirt, a down jacket and a pair of shoes, with size charts.
+    /// Five products: two dresses (the second a cheaper choice for a buyer on a budget), a
+    /// T-shirt, a down jacket and a pair of shoes, with size charts.
     pub fn catalog() -> Catalog {
         let clothing_chart = vec![
             SizeRow::new("S", [150.0, 158.0], [40.0, 47.5]),
@@ -183,6 +184,22 @@ pub mod demo {
                     price: Some(189.0),
                     size_chart: clothing_chart.clone(),
                     stock: stock(&[("S", 12), ("M", 30), ("L", 0), ("XL", 6)]),
+                    tags: Vec::new(),
+                },
+                Product {
+                    id: "dress-02".to_owned(),
+                    name: "纯棉基础款连衣裙".to_owned(),
+                    category: "dress".to_owned(),
+                    attributes: attrs(&[
+                        ("material", "纯棉"),
+                        ("style", "简约日常"),
+                        ("colors", "藏青、燕麦色"),
+                        ("season", "春夏"),
+                    ]),
+                    selling_points: vec!["版型宽松，日常好搭".to_owned()],
+                    price: Some(129.0),
+                    size_chart: clothing_chart.clone(),
+                    stock: stock(&[("S", 20), ("M", 25), ("L", 18), ("XL", 9)]),
                     tags: Vec::new(),
                 },
                 Product {

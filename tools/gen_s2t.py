@@ -5,16 +5,19 @@ Usage:
     python3 tools/gen_s2t.py STCharacters.txt [--source "opencc 1.4.2 from PyPI"]
 
 Replies are written in simplified characters; a buyer who writes traditional ones gets them
-back in traditional. Character level only, so a simplified character that OpenCC lists as
-also being its own traditional form (干 in 干净 and 幹活, 后 in 皇后 and 以後) is left alone:
-a missed conversion reads better than a wrong one. Standard library only; see
-tools/README.md for where the input comes from.
+back in traditional. Character level only: each character takes OpenCC's first (default)
+candidate, and a character whose default is itself stays. 干 has two common readings in shop
+text whose traditional forms differ (干净 乾淨 / 干活 幹活), so it is left alone: a missed
+conversion reads better than a wrong one.
+Standard library only; see tools/README.md for where the input comes from.
 """
 
 import argparse
 from pathlib import Path
 
 from gen_t2s import OPENCC_COPYRIGHT, DEFAULT_SOURCE, PER_LINE, lit, parse
+
+SKIP = {"干"}
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "normalize" / "s2t_table.rs"
 
@@ -28,7 +31,7 @@ def main():
 
     pairs = {}
     for key, candidates in parse(args.st):
-        if len(key) != 1 or key in candidates:
+        if len(key) != 1 or key in SKIP:
             continue
         first = candidates[0] if candidates else key
         if len(first) == 1 and first != key and ord(key) <= 0xFFFF and ord(first) <= 0xFFFF:

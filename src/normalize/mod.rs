@@ -191,25 +191,49 @@ fn emoticon_len(chars: &[(char, u32, u32)]) -> Option<usize> {
 /// Writes simplified characters in their traditional form, for a buyer who writes
 /// traditional characters (the script is in [`Analysis::script`](crate::Analysis::script)).
 ///
-/// Character by character, from OpenCC's table. A character that is also its own
-/// traditional form in some words (干, 后, 里) is left as it is: a missed conversion reads
-/// better than a wrong one.
+/// Character by character, with OpenCC's default for each character, except a few words of
+/// shop replies whose characters convert differently (没关系 沒關係, 干洗 乾洗). A lone 干,
+/// whose readings need different traditional forms (乾 / 幹), is left as it is: a missed
+/// conversion reads better than a wrong one.
 ///
 /// ```
-/// assert_eq!(kefu::normalize::to_traditional("亲，这款发货很快"), "親，這款發貨很快");
+/// use kefu::normalize::to_traditional;
+///
+/// assert_eq!(to_traditional("亲，这款价格以后发货"), "親，這款價格以後發貨");
+/// assert_eq!(to_traditional("没关系，可以干洗"), "沒關係，可以乾洗");
 /// ```
 pub fn to_traditional(simplified: &str) -> String {
-    simplified
-        .chars()
-        .map(|c| {
+    let mut out = String::with_capacity(simplified.len() + simplified.len() / 2);
+    let mut rest = simplified;
+    while let Some(c) = rest.chars().next() {
+        if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
+            out.push_str(to);
+            rest = rest.get(from.len()..).unwrap_or("");
+            continue;
+        }
+        out.push(
             s2t_table::S2T
                 .binary_search_by_key(&c, |&(from, _)| from)
                 .ok()
                 .and_then(|k| s2t_table::S2T.get(k))
-                .map_or(c, |&(_, to)| to)
-        })
-        .collect()
+                .map_or(c, |&(_, to)| to),
+        );
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
 }
+
+/// Words of shop replies whose characters convert differently from their defaults.
+const S2T_PHRASES: [(&str, &str); 8] = [
+    ("关系", "關係"),
+    ("联系", "聯繫"),
+    ("干净", "乾淨"),
+    ("干燥", "乾燥"),
+    ("晒干", "曬乾"),
+    ("干洗", "乾洗"),
+    ("烘干", "烘乾"),
+    ("系统", "系統"),
+];
 
 /// True for the CJK unified ideographs (the basic block and extension A).
 pub(crate) fn is_han(c: char) -> bool {

@@ -9,5 +9,6 @@ pub const BUILTIN_SOURCES: &[&str] = &[
     include_str!("builtin/examples_shops.toml"),
     include_str!("builtin/buyer.toml"),
     include_str!("builtin/templates.toml"),
+    include_str!("builtin/templates_buyer.toml"),
     include_str!("builtin/cases.toml"),
 ];

@@ -680,8 +680,10 @@ pub struct Template {
     /// reply answers the question asked rather than one beside it (S10).
     #[serde(default)]
     pub cues: Vec<String>,
-    /// Traits this wording suits (`impatient`, `gender=male`, `age_band=older`, …): it ranks
-    /// higher by the trait's score when the buyer shows one (S5, S19).
+    /// Traits this wording is written for (`impatient`, `gender=male`, `age_band=older`, …):
+    /// it is offered only to a buyer who shows one of them, and then ranks higher by the
+    /// trait's score (S5, S19). With no `intents`, it answers the buyer rather than a
+    /// question (an impatient 人呢？).
     #[serde(default)]
     pub traits: Vec<String>,
     /// Traits this wording does not suit (a playful line to an angry buyer): it ranks lower by

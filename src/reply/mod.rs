@@ -45,6 +45,7 @@ const TRAIT_WEIGHT: f32 = 0.3;
 const TONE_WEIGHT: f32 = 0.1;
 const OBJECTION_FIT: f32 = 0.9;
 const REMINDER_FIT: f32 = 1.0;
+const TRAIT_FIT: f32 = 0.6;
 const WRAP_UP_FIT: f32 = 0.7;
 const FACT_WEIGHT: f32 = 0.05;
 const STAGE_WEIGHT: f32 = 0.1;
@@ -395,7 +396,9 @@ impl Replies {
             .filter(|s| s.present)
             .map(|s| (s.intent, s.score))
             .collect();
-        let stage = request.stage.unwrap_or_else(|| infer_stage(&present));
+        let stage = request
+            .stage
+            .unwrap_or_else(|| infer_stage(&present, request.session));
         let facts = Facts {
             analysis: &analysis,
             product: request.product,
@@ -522,22 +525,43 @@ impl Replies {
                 .total_cmp(&a.1.score)
                 .then_with(|| a.1.template.cmp(&b.1.template))
         });
-        // The best reply for each present intent first, so two questions get two answers.
+        // The best reply for each present intent first (the best of them first), so two
+        // questions get two answers; then the rest by score; and when the session calls for
+        // wrapping up, the best wrap-up takes the last place.
         let mut replies: Vec<Reply> = Vec::new();
         for (intent, _) in &present {
-            if replies.len() >= request.limit {
-                break;
-            }
             if let Some(k) = candidates.iter().position(|(i, _)| i == &Some(*intent)) {
                 let (_, reply) = candidates.remove(k);
                 replies.push(reply);
             }
         }
+        replies.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.template.cmp(&b.template))
+        });
+        replies.truncate(request.limit);
+        let wrap = if wrap_up {
+            candidates
+                .iter()
+                .position(|(_, r)| r.board == Board::WrapUp)
+                .map(|k| candidates.remove(k).1)
+        } else {
+            None
+        };
         for (_, reply) in candidates {
             if replies.len() >= request.limit {
                 break;
             }
             replies.push(reply);
+        }
+        if let Some(reply) = wrap.filter(|_| request.limit > 0) {
+            if !replies.iter().any(|r| r.board == Board::WrapUp) {
+                if replies.len() >= request.limit {
+                    replies.pop();
+                }
+                replies.push(reply);
+            }
         }
         let turn = request.session.map_or(0, |s| s.turns.len());
         let script = match analysis.script {
@@ -603,6 +627,27 @@ impl Replies {
                 ),
             ));
         }
+        let shown = |name: &TraitName| analysis.traits.iter().any(|s| s.present && s.is(name));
+        if !c.traits.is_empty() && !c.traits.iter().any(shown) {
+            // Written for a kind of buyer (angry, impatient, …): not for anyone else.
+            return None;
+        }
+        if c.intents.is_empty() && !c.traits.is_empty() {
+            // A template for a buyer, not a question: offered when one of its traits shows.
+            let shown = analysis
+                .traits
+                .iter()
+                .filter(|s| s.present && c.traits.iter().any(|name| s.is(name)))
+                .max_by(|a, b| a.score.total_cmp(&b.score))?;
+            return Some((
+                None,
+                reason(
+                    "trait",
+                    format!("written for a buyer who is {}", shown.name),
+                    TRAIT_FIT * shown.score,
+                ),
+            ));
+        }
         let by_intent = c
             .intents
             .iter()
@@ -657,13 +702,17 @@ fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
     ));
 }
 
-/// The buyer's stage from the intents: after-sales questions come after delivery; payment
-/// and order changes come between ordering and delivery; everything else is consulting.
-fn infer_stage(present: &[(Intent, f32)]) -> Stage {
+/// The buyer's stage from the intents and the session: after-sales questions come after
+/// delivery; payment and order changes, or an order placed in the session, come between
+/// ordering and delivery; everything else is consulting.
+fn infer_stage(present: &[(Intent, f32)], session: Option<&Session>) -> Stage {
     let has = |i: Intent| present.iter().any(|(p, _)| *p == i);
     if has(Intent::AfterSales) {
         Stage::AfterSale
-    } else if has(Intent::Payment) || has(Intent::OrderChange) {
+    } else if has(Intent::Payment)
+        || has(Intent::OrderChange)
+        || session.is_some_and(|s| s.ordered_at.is_some())
+    {
         Stage::InSale
     } else {
         Stage::PreSale

@@ -141,7 +141,7 @@ impl Advice {
             });
         }
         let rounds = session.haggling_rounds;
-        if rounds >= policy.haggling_rounds {
+        if rounds >= policy.haggling_rounds && session.ordered_at.is_none() {
             advice.actions.push(Action {
                 kind: ActionKind::WrapUp,
                 reason: format!(
@@ -151,9 +151,16 @@ impl Advice {
             });
         }
         match advice.phase {
-            Some(Phase::Opening | Phase::Consulting) => advice.actions.push(Action {
+            Some(Phase::Opening) => advice.actions.push(Action {
                 kind: ActionKind::KeepAnswering,
-                reason: "early in the chat: answer fully, it is too soon to push".to_owned(),
+                reason: "the first minute, when no sale closes: answer fully, it is too soon to \
+                         push"
+                    .to_owned(),
+            }),
+            Some(Phase::Consulting) => advice.actions.push(Action {
+                kind: ActionKind::KeepAnswering,
+                reason: "the buyer is still deciding: answer each question with a useful detail"
+                    .to_owned(),
             }),
             Some(Phase::Closing) if session.ordered_at.is_none() => advice.actions.push(Action {
                 kind: ActionKind::NudgeToOrder,

@@ -17,11 +17,13 @@
 #![allow(missing_docs)]
 
 mod api;
+mod conversation;
 mod intents;
 mod lint;
 mod pack_errors;
 mod properties;
 mod quantities;
+mod reminders;
 mod replies;
 
 use std::path::PathBuf;

@@ -344,7 +344,10 @@ fn every_builtin_template_renders_complete_and_clean() {
         let mut filled = false;
         for product in &catalog.products {
             for message in messages {
-                let request = Request::new(message).product(product).shop(&shop);
+                let request = Request::new(message)
+                    .product(product)
+                    .catalog(&catalog)
+                    .shop(&shop);
                 if let Some(text) = engine.render(id, &request) {
                     filled = true;
                     assert!(!text.contains('{') && !text.contains('}'), "{id}: {text}");
