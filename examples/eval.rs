@@ -18,6 +18,10 @@
 //!
 //! `--misses` first prints every message whose predicted set differs from its labels, with the
 //! evidence; `--trait-misses` prints the trait misses the same way.
+//!
+//! `--require PATH>=NUMBER` (repeatable) makes the run fail, after printing the summary, when a
+//! number of the summary falls short: `--require micro_f1>=0.84 --require traits.angry.p>=0.8`.
+//! CI uses it as its gate.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -79,7 +83,27 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let misses = args.iter().any(|a| a == "--misses");
     let trait_misses = args.iter().any(|a| a == "--trait-misses");
-    let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
+    let mut requirements = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--require" {
+            match rest.next().and_then(|r| parse_requirement(r)) {
+                Some(r) => requirements.push(r),
+                None => {
+                    eprintln!("--require takes PATH>=NUMBER, e.g. micro_f1>=0.84");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    let Some(path) = args
+        .iter()
+        .enumerate()
+        .find(|(k, a)| {
+            !a.starts_with("--") && (*k == 0 || args.get(k - 1).is_none_or(|p| p != "--require"))
+        })
+        .map(|(_, a)| a)
+    else {
         eprintln!("usage: eval FILE.jsonl [--misses]");
         return ExitCode::from(2);
     };
@@ -229,5 +253,33 @@ fn main() -> ExitCode {
         "traits": Value::Object(traits),
     });
     println!("{summary}");
-    ExitCode::SUCCESS
+    let mut ok = true;
+    for (path, min) in &requirements {
+        let got = path
+            .split('.')
+            .try_fold(&summary, |v, key| v.get(key))
+            .and_then(Value::as_f64);
+        match got {
+            Some(got) if got >= *min => eprintln!("{path} {got} >= {min}: ok"),
+            Some(got) => {
+                eprintln!("error: {path} {got} is below {min}");
+                ok = false;
+            }
+            None => {
+                eprintln!("error: no number at {path} in the summary");
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `traits.angry.p>=0.8` → (`traits.angry.p`, 0.8).
+fn parse_requirement(text: &str) -> Option<(String, f64)> {
+    let (path, min) = text.split_once(">=")?;
+    Some((path.trim().to_owned(), min.trim().parse().ok()?))
 }

@@ -2,9 +2,12 @@
 //!
 //! The customer-service brain for Chinese online shops, as a library a host service links in.
 //! For every buyer message it says what the buyer wants (intents, several at once, each with
-//! a score and the evidence behind it) and reads the quantities a shop needs (heights, weights,
-//! clothing and shoe sizes, money, order and phone numbers). Offline, deterministic, and
-//! microseconds per message.
+//! a score and the evidence behind it), reads the quantities a shop needs (heights, weights,
+//! clothing and shoe sizes, money, order and phone numbers), says who the buyer is (traits),
+//! what the warehouse must know (order notes) and what holds the buyer back (objections), and
+//! suggests ranked, courteous replies filled from the shop's facts. With the conversation so
+//! far (a [`Session`] the host keeps) it also says where the chat stands: the phase, a late
+//! reply, the reminder due. Offline, deterministic, and microseconds per message.
 //!
 //! ```
 //! use kefu::{Engine, Intent, Quantity};
@@ -29,9 +32,12 @@
 //!    emoticon codes and punctuation runs, with a map back to the original offsets.
 //! 2. `lexicon`: one Aho-Corasick automaton over every word of the pack, the pack's regexes,
 //!    and the word segmenter for the fallback.
-//! 3. `extract` (quantities) and `intent` (scores with evidence, negation, fallback).
+//! 3. Analyse: [`extract`] (quantities), [`intent`] (scores with evidence, negation,
+//!    fallback), then [`traits`], [`notes`] and [`objection`] from the pack's cue words, and
+//!    the [`session`] and the buyer's [`Profile`] brought in ([`Engine::record`],
+//!    [`Engine::advise`]).
 //! 4. [`reply`]: templates filled from the shop's [`facts`], ranked with their reasons
-//!    ([`Engine::suggest`]).
+//!    ([`Engine::suggest`]), steered by the traits and the session advice.
 //! 5. [`guard`]: the courtesy and compliance linter for replies ([`Engine::lint`]), also run
 //!    over every template when the engine is built.
 //!
@@ -68,8 +74,9 @@
 //!
 //! # Untrusted input and panics
 //!
-//! [`Engine::analyze`] accepts any `&str`, never panics, does no I/O, reads no clock and uses
-//! no randomness: the same pack and message always give the same analysis. Building an
+//! [`Engine::analyze`] and [`Engine::suggest`] accept any `&str`, never panic, do no I/O, read
+//! no clock and use no randomness: the same pack, message, session and time always give the
+//! same answer. The time is always the host's, passed in. Building an
 //! engine from an untrusted pack is safe too: a bad one is an error, not a panic. Regexes use
 //! the `regex` crate, whose matching time is linear in the message length.
 

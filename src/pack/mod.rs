@@ -47,7 +47,25 @@
 //! [[examples]]                 # utterances that train the statistical fallback
 //! intent = "size"
 //! texts = ["这条裙子我能穿吗", "平时穿中号"]
+//!
+//! [[cues]]                     # words for a trait, an order note or an objection
+//! trait = "urgent"             # or note = "gift", or objection = "budget"
+//! weight = 0.9
+//! words = ["着急", "急用"]
+//!
+//! [[cue_rules]]                # regexes for the same
+//! id = "urgent.soon"
+//! trait = "urgent"
+//! weight = 0.6
+//! pattern = "[0-9]+天后要用"
+//!
+//! [session]                    # phases, trait memory, slow replies, reminders
+//! wait_openers = ["抱歉让您久等了，"]
 //! ```
+//!
+//! Templates (`[[templates]]`), courtesy rules (`[courtesy]`) and policy cases (`[[cases]]`)
+//! are described on [`Template`], [`Courtesy`] and [`PolicyCase`]; cues and the session on
+//! [`CueGroup`], [`CueRule`] and [`SessionPolicy`].
 //!
 //! Terms, cues and patterns are matched against the *normalised* message (lowercase ASCII,
 //! half-width, simplified characters), and terms are normalised the same way when the engine is

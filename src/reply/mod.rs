@@ -10,15 +10,24 @@
 //!   risk ranks higher when the shop's policy allows it (S14);
 //! - **cues**: a template's cue words found in the message (多少钱 for a price, 便宜 for
 //!   bargaining) show it answers the question asked (S10);
-//! - **rotation**: a template the caller says was sent recently ranks lower, so wordings vary
-//!   (S10).
-//!
-//! Templates of the payment-reminder board are not offered in answer to a message: they go out
-//! on the desk's schedule; [`Engine::render`](crate::Engine::render) fills them.
+//! - **rotation**: a template sent already in this conversation (the session's `sent`, or the
+//!   request's `recently_sent`) ranks lower, so wordings vary (S10);
+//! - **trait**: a template written for a kind of buyer (`traits`) is offered only to such a
+//!   buyer and ranks higher by the trait's score; `avoid_traits` ranks it lower (S5, S19);
+//! - **tone**: a template tagged with the tone of the buyer's profile ranks higher;
+//! - **objection**: a template for an objection (`objections`) is offered when the buyer
+//!   voices it (S16);
+//! - **reminder** and **advice**: payment-reminder templates are offered only when the
+//!   session's schedule says one is due (S11), never in answer to a message; when the session
+//!   calls for wrapping up, the best wrap-up reply takes the last place.
 //!
 //! A message with two intents gets replies that answer both: the best reply for each present
 //! intent comes first, then the rest by score. Ties break by template id, so the order is
 //! deterministic. A template whose slot cannot be filled is never offered.
+//!
+//! Then the session shapes the words: past the pack's `courtesy.late_reply_seconds` every reply
+//! opens with an apology for the wait (S13), and a buyer who writes traditional characters gets
+//! replies in traditional characters. Both show in the reasons with weight 0.
 
 pub mod size;
 mod slots;

@@ -8,7 +8,9 @@
 //! Moods (anger, impatience, urgency) fade from turn to turn by the pack's
 //! `session.mood_decay`; who the buyer is (gender, age, price sensitivity, a returning buyer)
 //! does not fade. Haggling counts the rounds of bargaining in the conversation, and
-//! [`Trait::Purchase`] is an estimate built from everything else (see [`purchase`]).
+//! [`Trait::Purchase`] is an estimate built from everything else: signs of buying add up, and
+//! long haggling, objections, anger and an overlong chat scale them down, each a piece of
+//! evidence.
 
 pub(crate) mod purchase;
 
