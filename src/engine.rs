@@ -96,6 +96,7 @@ impl Engine {
                 range: "at most 16 characters",
             });
         }
+        check_session(&pack.session)?;
         let only_alone = settings
             .only_alone
             .iter()
@@ -415,6 +416,48 @@ impl Engine {
             objections: signals.objections,
         }
     }
+}
+
+/// Refuses a session policy that cannot work: phases out of order, a decay outside `[0, 1]`,
+/// a reminder window that closes before it opens.
+fn check_session(policy: &crate::pack::SessionPolicy) -> Result<(), PackError> {
+    let [a, b, c] = policy.phases;
+    if !(a < b && b < c) {
+        return Err(PackError::OutOfRange {
+            item: "`session.phases`".to_owned(),
+            value: format!("{:?}", policy.phases),
+            range: "three increasing numbers of seconds",
+        });
+    }
+    if !(0.0..=1.0).contains(&policy.mood_decay) {
+        return Err(PackError::OutOfRange {
+            item: "`session.mood_decay`".to_owned(),
+            value: policy.mood_decay.to_string(),
+            range: "between 0 and 1",
+        });
+    }
+    let r = &policy.reminders;
+    for (name, after, until) in [
+        ("nudge", r.nudge_after, r.nudge_until),
+        ("pay", r.pay_after, r.pay_until),
+        ("last", r.last_after, r.last_until),
+    ] {
+        if after > until {
+            return Err(PackError::OutOfRange {
+                item: format!("`session.reminders.{name}_until`"),
+                value: until.to_string(),
+                range: "at least its `_after`",
+            });
+        }
+    }
+    if r.last_after < r.pay_until {
+        return Err(PackError::OutOfRange {
+            item: "`session.reminders.last_after`".to_owned(),
+            value: r.last_after.to_string(),
+            range: "at least `pay_until`, so the last reminder comes after the first",
+        });
+    }
+    Ok(())
 }
 
 impl Default for Engine {
