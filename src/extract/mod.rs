@@ -267,12 +267,19 @@ impl Quantity {
 
 /// A number without trailing zeros: `165`, `27.5`.
 pub(crate) fn format_number(v: f64) -> String {
-    let rounded = (v * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        let s = format!("{rounded:.2}");
-        s.trim_end_matches('0').to_owned()
+    let cents = (v * 100.0).round();
+    if !cents.is_finite() || cents.abs() >= 1e17 {
+        // Beyond what an i64 of cents holds: leave it to the float formatter.
+        return format!("{:.0}", cents / 100.0);
+    }
+    // Integer formatting: exact, and much cheaper than formatting the float.
+    let cents = cents as i64;
+    let (whole, frac) = (cents / 100, (cents % 100).abs());
+    let sign = if cents < 0 && whole == 0 { "-" } else { "" };
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
     }
 }
 

@@ -260,13 +260,13 @@ impl Board {
                 .then(a.intent.cmp(&b.intent))
         });
         let by_fallback = |s: &IntentScore| {
-            let without: Vec<Evidence> = s
+            let miss: f32 = s
                 .evidence
                 .iter()
-                .filter(|e| !matches!(e.source, Source::Fallback { .. }))
-                .cloned()
-                .collect();
-            Board::score(&without) < threshold
+                .filter(|e| e.counts() && !matches!(e.source, Source::Fallback { .. }))
+                .map(|e| 1.0 - e.weight.clamp(0.0, 1.0))
+                .product();
+            1.0 - miss < threshold
         };
         let present: Vec<&IntentScore> = scores.iter().filter(|s| s.present).collect();
         let decision = if present.is_empty() {

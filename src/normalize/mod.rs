@@ -117,26 +117,27 @@ pub fn normalize(original: &str) -> Normalized {
         }
         folded.push((fold_char(c), at as u32, end as u32));
     }
-    // Step 2: emoticon codes become one space each.
-    let mut cleaned: Vec<(char, u32, u32)> = Vec::with_capacity(folded.len());
-    let mut i = 0;
-    while let Some(&(c, start, end)) = folded.get(i) {
-        if c == '[' {
-            if let Some(len) = emoticon_len(folded.get(i..).unwrap_or(&[])) {
-                let stop = folded.get(i + len - 1).map_or(end, |x| x.2);
-                cleaned.push((' ', start, stop));
-                i += len;
-                continue;
-            }
-        }
-        cleaned.push((c, start, end));
-        i += 1;
-    }
-    // Step 3: collapse runs of one punctuation mark and of spaces; trim spaces.
+    // Steps 2 and 3 in one pass: emoticon codes become one space each; runs of one
+    // punctuation mark and of spaces collapse; leading spaces go.
     let mut text = String::with_capacity(original.len());
     let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
     let mut last: Option<char> = None;
-    for (c, start, end) in cleaned {
+    let mut i = 0;
+    while let Some(&(ch, start, end)) = folded.get(i) {
+        let (c, end) = match (ch == '[')
+            .then(|| emoticon_len(folded.get(i..).unwrap_or(&[])))
+            .flatten()
+        {
+            Some(len) => {
+                let stop = folded.get(i + len - 1).map_or(end, |x| x.2);
+                i += len;
+                (' ', stop)
+            }
+            None => {
+                i += 1;
+                (ch, end)
+            }
+        };
         let collapsible = c == ' ' || is_punctuation(c);
         if collapsible && last == Some(c) {
             // Widen the previous character's origin to cover the whole run.

@@ -29,11 +29,13 @@
 //! opens with an apology for the wait (S13), and a buyer who writes traditional characters gets
 //! replies in traditional characters. Both show in the reasons with weight 0.
 
+mod rank;
 pub mod size;
 mod slots;
 
 pub use slots::SLOTS;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
@@ -42,10 +44,9 @@ use crate::facts::{Catalog, Product, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::Intent;
 use crate::lexicon::parse_intent;
-use crate::normalize::{Script, to_traditional};
 use crate::objection::ObjectionKind;
 use crate::pack::{Board, Level, Stage, Template};
-use crate::session::{ActionKind, Advice, Profile, ReminderKind, Session};
+use crate::session::{Advice, Profile, ReminderKind, Session};
 use crate::traits::TraitName;
 use slots::{Facts, render, slots_in};
 
@@ -217,8 +218,14 @@ struct Compiled {
     template: Template,
     intents: Vec<Intent>,
     slots: Vec<String>,
+    /// The slots as positions in [`SLOTS`].
+    slot_ids: Vec<usize>,
+    /// `when_missing`, as positions in [`SLOTS`].
+    missing: Vec<usize>,
     /// The cues, normalised like messages.
     cues: Vec<String>,
+    /// The cues, as pattern ids of [`Replies::cue_words`].
+    cue_ids: Vec<usize>,
     traits: Vec<TraitName>,
     avoid: Vec<TraitName>,
     objections: Vec<ObjectionKind>,
@@ -230,6 +237,14 @@ struct Compiled {
 #[derive(Debug)]
 pub(crate) struct Replies {
     templates: Vec<Compiled>,
+    /// Per intent (by [`Intent::index`]), the templates that answer it.
+    by_intent: Vec<Vec<usize>>,
+    /// Templates that may fit with no intent: reminders, objection answers, wordings for a
+    /// trait alone, wrap-ups.
+    always: Vec<usize>,
+    /// Every template cue, once, so a message is searched for all of them in one pass.
+    cue_words: Option<AhoCorasick>,
+    cue_count: usize,
     warnings: Vec<(String, Finding)>,
 }
 
@@ -340,10 +355,16 @@ impl Replies {
                 .map(|c| crate::normalize::normalize(c).into_string())
                 .filter(|c| !c.is_empty())
                 .collect();
+            let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
+            let slot_ids = slots.iter().filter_map(position).collect();
+            let missing = t.when_missing.iter().filter_map(position).collect();
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
                 slots,
+                slot_ids,
+                missing,
+                cue_ids: Vec::new(),
                 cues,
                 traits,
                 avoid,
@@ -351,8 +372,53 @@ impl Replies {
                 reminder,
             });
         }
+        let mut cue_list: Vec<String> = Vec::new();
+        for c in &mut compiled {
+            for cue in &c.cues {
+                let id = match cue_list.iter().position(|x| x == cue) {
+                    Some(id) => id,
+                    None => {
+                        cue_list.push(cue.clone());
+                        cue_list.len() - 1
+                    }
+                };
+                c.cue_ids.push(id);
+            }
+        }
+        let cue_words = if cue_list.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&cue_list)
+                    .map_err(|e| PackError::Automaton {
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+        let mut by_intent = vec![Vec::new(); Intent::ALL.len()];
+        let mut always = Vec::new();
+        for (k, c) in compiled.iter().enumerate() {
+            for intent in &c.intents {
+                if let Some(list) = by_intent.get_mut(intent.index()) {
+                    list.push(k);
+                }
+            }
+            if c.reminder.is_some()
+                || !c.objections.is_empty()
+                || (c.intents.is_empty() && !c.traits.is_empty())
+                || c.template.board == Board::WrapUp
+            {
+                always.push(k);
+            }
+        }
         Ok(Replies {
             templates: compiled,
+            by_intent,
+            always,
+            cue_count: cue_list.len(),
+            cue_words,
             warnings,
         })
     }
@@ -391,350 +457,4 @@ impl Replies {
     pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().map(|c| c.template.id.as_str())
     }
-
-    pub(crate) fn suggest(
-        &self,
-        analysis: Analysis,
-        advice: Advice,
-        request: &Request<'_>,
-        openers: &[String],
-    ) -> Suggestions {
-        let present: Vec<(Intent, f32)> = analysis
-            .intents
-            .iter()
-            .filter(|s| s.present)
-            .map(|s| (s.intent, s.score))
-            .collect();
-        let stage = request
-            .stage
-            .unwrap_or_else(|| infer_stage(&present, request.session));
-        let facts = Facts {
-            analysis: &analysis,
-            product: request.product,
-            catalog: request.catalog,
-            shop: request.shop,
-        };
-        // Each slot is worked out once per request, not once per template that uses it.
-        let values: Vec<Option<String>> = SLOTS.iter().map(|slot| facts.fill(slot)).collect();
-        let value = |slot: &str| {
-            SLOTS
-                .iter()
-                .position(|s| *s == slot)
-                .and_then(|k| values.get(k))
-                .cloned()
-                .flatten()
-        };
-        let sent: &[String] = request.session.map_or(&[], |s| s.sent.as_slice());
-        let tone = request.profile.and_then(|p| p.tone.as_deref());
-        let wrap_up = advice.says(ActionKind::WrapUp);
-        let mut candidates: Vec<(Option<Intent>, Reply)> = Vec::new();
-        for c in &self.templates {
-            let t = &c.template;
-            let Some((intent, first)) = self.fit(c, &present, &analysis, &advice, wrap_up) else {
-                continue;
-            };
-            if !t.categories.is_empty()
-                && !request
-                    .product
-                    .is_some_and(|p| t.categories.contains(&p.category))
-            {
-                continue;
-            }
-            if t.when_missing.iter().any(|slot| value(slot).is_some()) {
-                continue;
-            }
-            let Some(text) = render(&t.text, &mut |slot| value(slot)) else {
-                continue;
-            };
-            let mut reasons = vec![first];
-            if !c.slots.is_empty() {
-                reasons.push(reason(
-                    "facts",
-                    c.slots.join(", "),
-                    FACT_WEIGHT * c.slots.len() as f32,
-                ));
-            }
-            if !c.cues.is_empty() {
-                let said = &analysis.normalized;
-                reasons.push(
-                    match c.cues.iter().find(|cue| said.contains(cue.as_str())) {
-                        Some(cue) => reason("cue", cue.clone(), CUE_WEIGHT),
-                        None => {
-                            reason("cue", "none of its cues in the message".to_owned(), -NO_CUE)
-                        }
-                    },
-                );
-            }
-            if t.stage != Stage::Any {
-                let matches = t.stage == stage;
-                reasons.push(reason(
-                    "stage",
-                    format!("{:?} for {:?}", t.stage, stage),
-                    if matches {
-                        STAGE_WEIGHT
-                    } else {
-                        -STAGE_MISMATCH
-                    },
-                ));
-            }
-            if t.tags.iter().any(|tag| tag == "risk_free") {
-                if let Some(worry) = risky(request) {
-                    reasons.push(reason(
-                        "risk",
-                        format!("{worry} product, and the shop allows free returns"),
-                        RISK_WEIGHT,
-                    ));
-                }
-            }
-            for (names, sign, how) in [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")]
-            {
-                for name in names {
-                    if let Some(score) = analysis
-                        .traits
-                        .iter()
-                        .find(|s| s.present && s.is(name))
-                        .map(|s| s.score)
-                    {
-                        reasons.push(reason(
-                            "trait",
-                            format!("{how} a buyer who is {name} ({score:.2})"),
-                            sign * TRAIT_WEIGHT * score,
-                        ));
-                    }
-                }
-            }
-            if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
-                reasons.push(reason(
-                    "tone",
-                    format!("the {tone} tone used with this buyer before"),
-                    TONE_WEIGHT,
-                ));
-            }
-            if request.recently_sent.contains(&t.id) || sent.contains(&t.id) {
-                reasons.push(reason(
-                    "rotation",
-                    "sent already in this conversation".to_owned(),
-                    -ROTATION_PENALTY,
-                ));
-            }
-            let score = reasons.iter().map(|r| r.weight).sum();
-            candidates.push((
-                intent,
-                Reply {
-                    template: t.id.clone(),
-                    board: t.board,
-                    text,
-                    score,
-                    reasons,
-                },
-            ));
-        }
-        candidates.sort_by(|a, b| {
-            b.1.score
-                .total_cmp(&a.1.score)
-                .then_with(|| a.1.template.cmp(&b.1.template))
-        });
-        // The best reply for each present intent first (the best of them first), so two
-        // questions get two answers; then the rest by score; and when the session calls for
-        // wrapping up, the best wrap-up takes the last place.
-        let mut replies: Vec<Reply> = Vec::new();
-        for (intent, _) in &present {
-            if let Some(k) = candidates.iter().position(|(i, _)| i == &Some(*intent)) {
-                let (_, reply) = candidates.remove(k);
-                replies.push(reply);
-            }
-        }
-        replies.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.template.cmp(&b.template))
-        });
-        replies.truncate(request.limit);
-        let wrap = if wrap_up {
-            candidates
-                .iter()
-                .position(|(_, r)| r.board == Board::WrapUp)
-                .map(|k| candidates.remove(k).1)
-        } else {
-            None
-        };
-        for (_, reply) in candidates {
-            if replies.len() >= request.limit {
-                break;
-            }
-            replies.push(reply);
-        }
-        if let Some(reply) = wrap.filter(|_| request.limit > 0) {
-            if !replies.iter().any(|r| r.board == Board::WrapUp) {
-                if replies.len() >= request.limit {
-                    replies.pop();
-                }
-                replies.push(reply);
-            }
-        }
-        let turn = request.session.map_or(0, |s| s.turns.len());
-        let script = match analysis.script {
-            Script::Unmarked => request.session.map_or(Script::Unmarked, |s| s.script),
-            script => script,
-        };
-        for reply in &mut replies {
-            if advice.late {
-                apologise(reply, openers, turn);
-            }
-            if script == Script::Traditional {
-                reply.text = to_traditional(&reply.text);
-                reply.reasons.push(reason(
-                    "script",
-                    "the buyer writes traditional characters".to_owned(),
-                    0.0,
-                ));
-            }
-        }
-        Suggestions {
-            analysis,
-            stage,
-            advice,
-            replies,
-        }
-    }
-
-    /// Why a template is a candidate at all, and its first reason: a reminder that is due, an
-    /// objection it answers, the wrap-up the advice calls for, or an intent of the message.
-    fn fit(
-        &self,
-        c: &Compiled,
-        present: &[(Intent, f32)],
-        analysis: &Analysis,
-        advice: &Advice,
-        wrap_up: bool,
-    ) -> Option<(Option<Intent>, Reason)> {
-        let t = &c.template;
-        if let Some(kind) = c.reminder {
-            // Reminders go out on the schedule, never in answer to a message.
-            return (advice.reminder_now == Some(kind)).then(|| {
-                (
-                    Some(Intent::Payment),
-                    reason(
-                        "reminder",
-                        format!("the {kind} reminder is due"),
-                        REMINDER_FIT,
-                    ),
-                )
-            });
-        }
-        if !c.objections.is_empty() {
-            let voiced = analysis
-                .objections
-                .iter()
-                .find(|o| c.objections.contains(&o.kind))?;
-            return Some((
-                None,
-                reason(
-                    "objection",
-                    format!("answers a {} objection", voiced.kind),
-                    OBJECTION_FIT,
-                ),
-            ));
-        }
-        let shown = |name: &TraitName| analysis.traits.iter().any(|s| s.present && s.is(name));
-        if !c.traits.is_empty() && !c.traits.iter().any(shown) {
-            // Written for a kind of buyer (angry, impatient, …): not for anyone else.
-            return None;
-        }
-        if c.intents.is_empty() && !c.traits.is_empty() {
-            // A template for a buyer, not a question: offered when one of its traits shows.
-            let shown = analysis
-                .traits
-                .iter()
-                .filter(|s| s.present && c.traits.iter().any(|name| s.is(name)))
-                .max_by(|a, b| a.score.total_cmp(&b.score))?;
-            return Some((
-                None,
-                reason(
-                    "trait",
-                    format!("written for a buyer who is {}", shown.name),
-                    TRAIT_FIT * shown.score,
-                ),
-            ));
-        }
-        let by_intent = c
-            .intents
-            .iter()
-            .filter_map(|i| present.iter().find(|(p, _)| p == i).copied())
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(intent, fit)| {
-                (
-                    Some(intent),
-                    reason("intent", intent.as_str().to_owned(), fit),
-                )
-            });
-        if t.board == Board::WrapUp && wrap_up {
-            let advised = reason(
-                "advice",
-                "the session calls for wrapping up".to_owned(),
-                WRAP_UP_FIT,
-            );
-            return match by_intent {
-                Some((i, r)) if r.weight > WRAP_UP_FIT => Some((i, r)),
-                _ => Some((None, advised)),
-            };
-        }
-        by_intent
-    }
-}
-
-fn reason(kind: &str, detail: String, weight: f32) -> Reason {
-    Reason {
-        kind: kind.to_owned(),
-        detail,
-        weight,
-    }
-}
-
-/// Opens a reply with an apology for the wait (S13), unless it already opens with one. The
-/// turn count picks the opener, so the openers rotate.
-fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
-    const APOLOGY: [&str; 4] = ["抱歉", "不好意思", "久等", "对不起"];
-    let opening: String = reply.text.chars().take(8).collect();
-    if APOLOGY.iter().any(|a| opening.contains(a)) || openers.is_empty() {
-        return;
-    }
-    let Some(opener) = openers.get(turn % openers.len()) else {
-        return;
-    };
-    let body = reply.text.strip_prefix("亲，").unwrap_or(&reply.text);
-    reply.text = format!("{opener}{body}");
-    reply.reasons.push(reason(
-        "wait",
-        "the buyer waited: the reply opens with an apology".to_owned(),
-        0.0,
-    ));
-}
-
-/// The buyer's stage from the intents and the session: after-sales questions come after
-/// delivery; payment and order changes, or an order placed in the session, come between
-/// ordering and delivery; everything else is consulting.
-fn infer_stage(present: &[(Intent, f32)], session: Option<&Session>) -> Stage {
-    let has = |i: Intent| present.iter().any(|(p, _)| *p == i);
-    if has(Intent::AfterSales) {
-        Stage::AfterSale
-    } else if has(Intent::Payment)
-        || has(Intent::OrderChange)
-        || session.is_some_and(|s| s.ordered_at.is_some())
-    {
-        Stage::InSale
-    } else {
-        Stage::PreSale
-    }
-}
-
-/// What worries the buyer of this product most, when the shop can take the risk away.
-fn risky(request: &Request<'_>) -> Option<&'static str> {
-    if !request.shop.is_some_and(|s| s.free_returns) {
-        return None;
-    }
-    let tags = &request.product?.tags;
-    ["complex", "expensive", "customised"]
-        .into_iter()
-        .find(|t| tags.iter().any(|tag| tag == t))
 }

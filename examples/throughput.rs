@@ -1,0 +1,243 @@
+//! Measures the hot path against its floor, in one run, and prints the numbers.
+//!
+//! ```text
+//! cargo run --release --example throughput                  # the built-in corpus
+//! cargo run --release --example throughput -- FILE.jsonl    # `{"text": …}` per line
+//! ```
+//!
+//! The floor is a raw Aho-Corasick scan (leftmost-longest DFA) of each message over every word
+//! of the built-in pack's lexicon. Then `analyze`, and `suggest` with a product, the shop's
+//! facts and three rendered replies, over the same distinct messages. Each is timed over
+//! whole passes of the messages (never one message repeated), several passes, and the median
+//! pass is reported per message. `suggest_p99_ns` times every `suggest` call of the passes on
+//! its own. `threads2_speedup` is the throughput of two threads sharing one engine, each
+//! running `analyze` over all the messages, against one thread doing the same.
+//!
+//! The last line printed is one JSON object:
+//! `{"n": …, "raw_scan_ns": …, "analyze_ns": …, "suggest_ns": …, "analyze_ratio": …,
+//! "suggest_ratio": …, "suggest_p99_ns": …, "build_ms": …, "threads2_speedup": …, …}`.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use kefu::facts::demo;
+use kefu::{Engine, Pack, Request};
+use serde::Deserialize;
+use serde_json::json;
+
+#[path = "../benches/common/corpus.rs"]
+mod corpus;
+#[path = "common/jsonl.rs"]
+mod jsonl;
+
+/// Messages from the built-in corpus when no file is given.
+const CORPUS: usize = 2_000;
+/// Timed passes over the messages; the median is reported.
+const PASSES: usize = 15;
+
+#[derive(Deserialize)]
+struct Line {
+    text: String,
+}
+
+fn main() -> ExitCode {
+    let messages: Vec<String> = match std::env::args().nth(1) {
+        Some(path) => match jsonl::read::<Line>(&path) {
+            Ok(lines) => lines.into_iter().map(|l| l.text).collect(),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => corpus::messages(CORPUS),
+    };
+    if messages.is_empty() {
+        eprintln!("no messages");
+        return ExitCode::from(2);
+    }
+    let n = messages.len();
+
+    // Build: the median of several builds from the parsed pack, and the memory one engine
+    // adds (Linux only).
+    let pack = match Pack::builtin() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rss_before = rss_kib();
+    let mut builds = Vec::new();
+    let mut engine = None;
+    for _ in 0..7 {
+        let start = Instant::now();
+        match Engine::from_pack(&pack) {
+            Ok(e) => engine = Some(e),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        builds.push(start.elapsed());
+    }
+    let Some(engine) = engine else {
+        return ExitCode::FAILURE;
+    };
+    let build_rss_mib = match (rss_before, rss_kib()) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / 1024.0),
+        _ => None,
+    };
+    let build_ms = median(&mut builds).as_secs_f64() * 1e3;
+
+    let automaton = match AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(engine.lexicon_words())
+    {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let catalog = demo::catalog();
+    let shop = demo::shop();
+    let Some(product) = catalog.product("dress-01") else {
+        return ExitCode::FAILURE;
+    };
+
+    let raw_scan = per_message(n, || {
+        let mut hits = 0usize;
+        for m in &messages {
+            hits += automaton.find_iter(black_box(m.as_str())).count();
+        }
+        black_box(hits);
+    });
+    let analyze = per_message(n, || {
+        for m in &messages {
+            black_box(engine.analyze(black_box(m)));
+        }
+    });
+    let mut calls = Vec::with_capacity(n * PASSES);
+    let suggest = per_message(n, || {
+        for m in &messages {
+            let start = Instant::now();
+            let s = engine.suggest(
+                &Request::new(black_box(m))
+                    .product(product)
+                    .catalog(&catalog)
+                    .shop(&shop),
+            );
+            calls.push(start.elapsed());
+            black_box(s);
+        }
+    });
+    calls.sort_unstable();
+    let p99 = calls
+        .get(calls.len().saturating_sub(1) * 99 / 100)
+        .copied()
+        .unwrap_or_default();
+
+    // Two threads sharing one engine against one thread, each doing every message. The
+    // workers live through all the passes, as a service's worker threads do.
+    let one = on_workers(1, &engine, &messages);
+    let two = on_workers(2, &engine, &messages);
+    let speedup = 2.0 * one / two;
+
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    println!("messages              {n}");
+    println!("engine build          {build_ms:.1} ms");
+    if let Some(mib) = build_rss_mib {
+        println!("engine memory         {mib:.1} MiB resident");
+    }
+    println!("raw scan              {raw_scan:.0} ns/message (the floor)");
+    println!(
+        "analyze               {analyze:.0} ns/message ({:.2}x)",
+        analyze / raw_scan
+    );
+    println!(
+        "suggest (3 replies)   {suggest:.0} ns/message ({:.2}x), p99 {} ns",
+        suggest / raw_scan,
+        p99.as_nanos()
+    );
+    println!("2 threads             {speedup:.2}x the throughput of one");
+    let mut summary = json!({
+        "n": n,
+        "raw_scan_ns": round(raw_scan),
+        "analyze_ns": round(analyze),
+        "suggest_ns": round(suggest),
+        "analyze_ratio": round(analyze / raw_scan),
+        "suggest_ratio": round(suggest / raw_scan),
+        "suggest_p99_ns": p99.as_nanos() as u64,
+        "build_ms": round(build_ms),
+        "threads2_speedup": round(speedup),
+    });
+    if let (Some(mib), Some(map)) = (build_rss_mib, summary.as_object_mut()) {
+        map.insert("build_rss_mib".to_owned(), json!(round(mib)));
+    }
+    println!("{summary}");
+    ExitCode::SUCCESS
+}
+
+fn analyze_all(engine: &Engine, messages: &[String]) {
+    for m in messages {
+        black_box(engine.analyze(black_box(m)));
+    }
+}
+
+/// The median time of a pass in which each of `workers` threads analyses every message once.
+/// The threads are started once and kept for all the passes (one warm-up pass first).
+fn on_workers(workers: usize, engine: &Engine, messages: &[String]) -> f64 {
+    use std::sync::Barrier;
+    let start = Barrier::new(workers + 1);
+    let done = Barrier::new(workers + 1);
+    let mut times = Vec::with_capacity(PASSES);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                for _ in 0..=PASSES {
+                    start.wait();
+                    analyze_all(engine, messages);
+                    done.wait();
+                }
+            });
+        }
+        for pass in 0..=PASSES {
+            start.wait();
+            let t = Instant::now();
+            done.wait();
+            if pass > 0 {
+                times.push(t.elapsed());
+            }
+        }
+    });
+    median(&mut times).as_secs_f64() * 1e9 / messages.len() as f64
+}
+
+/// The median over `PASSES` timed passes (after one warm-up pass) of `pass`, in nanoseconds
+/// per message.
+fn per_message(n: usize, mut pass: impl FnMut()) -> f64 {
+    pass();
+    let mut times: Vec<Duration> = (0..PASSES)
+        .map(|_| {
+            let start = Instant::now();
+            pass();
+            start.elapsed()
+        })
+        .collect();
+    median(&mut times).as_secs_f64() * 1e9 / n as f64
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Resident memory of this process in KiB, from `/proc/self/statm` (Linux).
+fn rss_kib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4)
+}

@@ -1,0 +1,468 @@
+//! Ranking: which templates fit a request, their scores and reasons, their order, and the
+//! final wording (the apology for a wait, the buyer's script).
+//!
+//! Only the templates indexed under the message's intents, and the few that answer a buyer
+//! rather than a question (reminders, objections, trait wordings, wrap-ups), are looked at.
+//! Each is scored without building any text; reasons and texts are written only for the
+//! replies returned. Slot values are worked out on first use and kept for the request.
+
+use std::cell::OnceCell;
+
+use super::slots::{Facts, render};
+use super::{
+    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
+    ROTATION_PENALTY, Reason, Replies, Reply, Request, SLOTS, STAGE_MISMATCH, STAGE_WEIGHT,
+    Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
+};
+use crate::analysis::Analysis;
+use crate::intent::Intent;
+use crate::normalize::{Script, to_traditional};
+use crate::pack::{Board, Stage};
+use crate::session::{ActionKind, Advice, Session};
+use crate::traits::TraitName;
+
+/// Adds up a template's score; writes the reasons only when asked to.
+struct Tally<'r> {
+    score: f32,
+    reasons: Option<&'r mut Vec<Reason>>,
+}
+
+impl Tally<'_> {
+    fn add(&mut self, kind: &'static str, weight: f32, detail: impl FnOnce() -> String) {
+        self.score += weight;
+        if let Some(out) = self.reasons.as_deref_mut() {
+            out.push(Reason {
+                kind: kind.to_owned(),
+                detail: detail(),
+                weight,
+            });
+        }
+    }
+}
+
+/// Everything a request offers that scoring reads, worked out once.
+struct Context<'a> {
+    analysis: &'a Analysis,
+    advice: &'a Advice,
+    request: &'a Request<'a>,
+    present: Vec<(Intent, f32)>,
+    stage: Stage,
+    sent: &'a [String],
+    wrap_up: bool,
+    facts: Facts<'a>,
+    values: Vec<OnceCell<Option<String>>>,
+    /// Per template cue (by id), whether the message holds it.
+    said: Vec<bool>,
+}
+
+impl Context<'_> {
+    fn value(&self, slot: usize) -> Option<&str> {
+        let cell = self.values.get(slot)?;
+        cell.get_or_init(|| SLOTS.get(slot).and_then(|name| self.facts.fill(name)))
+            .as_deref()
+    }
+
+    fn shown(&self, name: &TraitName) -> Option<f32> {
+        self.analysis
+            .traits
+            .iter()
+            .find(|s| s.present && s.is(name))
+            .map(|s| s.score)
+    }
+}
+
+/// Why a template is a candidate at all.
+enum Fit {
+    Reminder,
+    Objection(crate::objection::ObjectionKind),
+    Trait(crate::traits::Trait, f32),
+    Intent(Intent, f32),
+    WrapUp,
+}
+
+impl Replies {
+    pub(crate) fn suggest(
+        &self,
+        analysis: Analysis,
+        advice: Advice,
+        request: &Request<'_>,
+        openers: &[String],
+    ) -> Suggestions {
+        let present: Vec<(Intent, f32)> = analysis
+            .intents
+            .iter()
+            .filter(|s| s.present)
+            .map(|s| (s.intent, s.score))
+            .collect();
+        let stage = request
+            .stage
+            .unwrap_or_else(|| infer_stage(&present, request.session));
+        let ctx = Context {
+            analysis: &analysis,
+            advice: &advice,
+            request,
+            stage,
+            sent: request.session.map_or(&[], |s| s.sent.as_slice()),
+            wrap_up: advice.says(ActionKind::WrapUp),
+            facts: Facts {
+                analysis: &analysis,
+                product: request.product,
+                catalog: request.catalog,
+                shop: request.shop,
+            },
+            values: SLOTS.iter().map(|_| OnceCell::new()).collect(),
+            said: self.cues_said(&analysis.normalized),
+            present,
+        };
+
+        // The templates worth a look, each once, in pack order.
+        let mut look: Vec<usize> = self.always.clone();
+        for (intent, _) in &ctx.present {
+            look.extend(self.by_intent.get(intent.index()).into_iter().flatten());
+        }
+        look.sort_unstable();
+        look.dedup();
+
+        // (template, the intent it answers, score)
+        let mut scored: Vec<(usize, Option<Intent>, f32)> = look
+            .into_iter()
+            .filter_map(|k| {
+                let c = self.templates.get(k)?;
+                let (intent, score) = self.weigh(c, &ctx, None)?;
+                Some((k, intent, score))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.2.total_cmp(&a.2).then_with(|| {
+                let id = |k: usize| self.templates.get(k).map(|c| c.template.id.as_str());
+                id(a.0).cmp(&id(b.0))
+            })
+        });
+        let chosen = self.choose(scored, &ctx);
+
+        let turn = request.session.map_or(0, |s| s.turns.len());
+        let script = match analysis.script {
+            Script::Unmarked => request.session.map_or(Script::Unmarked, |s| s.script),
+            script => script,
+        };
+        let mut replies = Vec::with_capacity(chosen.len());
+        for k in chosen {
+            let Some(c) = self.templates.get(k) else {
+                continue;
+            };
+            let mut reasons = Vec::new();
+            let Some((_, score)) = self.weigh(c, &ctx, Some(&mut reasons)) else {
+                continue;
+            };
+            let Some(text) = render(&c.template.text, &mut |slot| {
+                let k = SLOTS.iter().position(|s| *s == slot)?;
+                ctx.value(k).map(str::to_owned)
+            }) else {
+                continue;
+            };
+            let mut reply = Reply {
+                template: c.template.id.clone(),
+                board: c.template.board,
+                text,
+                score,
+                reasons,
+            };
+            if advice.late {
+                apologise(&mut reply, openers, turn);
+            }
+            if script == Script::Traditional {
+                reply.text = to_traditional(&reply.text);
+                reply.reasons.push(Reason {
+                    kind: "script".to_owned(),
+                    detail: "the buyer writes traditional characters".to_owned(),
+                    weight: 0.0,
+                });
+            }
+            replies.push(reply);
+        }
+        drop(ctx);
+        Suggestions {
+            analysis,
+            stage,
+            advice,
+            replies,
+        }
+    }
+
+    /// Which template cues the normalised message holds, by cue id.
+    fn cues_said(&self, normalized: &str) -> Vec<bool> {
+        let mut said = vec![false; self.cue_count];
+        if let Some(words) = &self.cue_words {
+            for m in words.find_overlapping_iter(normalized) {
+                if let Some(s) = said.get_mut(m.pattern().as_usize()) {
+                    *s = true;
+                }
+            }
+        }
+        said
+    }
+
+    /// The replies to return, from the scored candidates (best first): the best reply for
+    /// each present intent first (the best of them first), so two questions get two answers;
+    /// then the rest by score; and when the session calls for wrapping up, the best wrap-up
+    /// takes the last place.
+    fn choose(
+        &self,
+        mut scored: Vec<(usize, Option<Intent>, f32)>,
+        ctx: &Context<'_>,
+    ) -> Vec<usize> {
+        let limit = ctx.request.limit;
+        let mut picked: Vec<(usize, f32)> = Vec::new();
+        for (intent, _) in &ctx.present {
+            if let Some(k) = scored.iter().position(|(_, i, _)| i == &Some(*intent)) {
+                let (t, _, score) = scored.remove(k);
+                picked.push((t, score));
+            }
+        }
+        picked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| {
+                let id = |k: usize| self.templates.get(k).map(|c| c.template.id.as_str());
+                id(a.0).cmp(&id(b.0))
+            })
+        });
+        picked.truncate(limit);
+        let is_wrap = |k: usize| {
+            self.templates
+                .get(k)
+                .is_some_and(|c| c.template.board == Board::WrapUp)
+        };
+        let wrap = if ctx.wrap_up {
+            scored
+                .iter()
+                .position(|(k, _, _)| is_wrap(*k))
+                .map(|p| scored.remove(p).0)
+        } else {
+            None
+        };
+        let mut out: Vec<usize> = picked.into_iter().map(|(k, _)| k).collect();
+        for (k, _, _) in scored {
+            if out.len() >= limit {
+                break;
+            }
+            out.push(k);
+        }
+        if let Some(k) = wrap.filter(|_| limit > 0) {
+            if !out.iter().any(|&k| is_wrap(k)) {
+                if out.len() >= limit {
+                    out.pop();
+                }
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    /// Whether `c` is a candidate, and its score; with `reasons`, also why. `None` when it
+    /// does not fit, its product category or missing facts rule it out, or a slot cannot be
+    /// filled.
+    fn weigh(
+        &self,
+        c: &Compiled,
+        ctx: &Context<'_>,
+        reasons: Option<&mut Vec<Reason>>,
+    ) -> Option<(Option<Intent>, f32)> {
+        let t = &c.template;
+        let request = ctx.request;
+        let fit = self.fit(c, ctx)?;
+        if !t.categories.is_empty()
+            && !request
+                .product
+                .is_some_and(|p| t.categories.contains(&p.category))
+        {
+            return None;
+        }
+        if c.missing.iter().any(|&slot| ctx.value(slot).is_some()) {
+            return None;
+        }
+        if !c.slot_ids.iter().all(|&slot| ctx.value(slot).is_some()) {
+            return None;
+        }
+        let mut tally = Tally {
+            score: 0.0,
+            reasons,
+        };
+        let intent = match fit {
+            Fit::Reminder => {
+                let kind = c.reminder;
+                tally.add("reminder", REMINDER_FIT, || {
+                    format!("the {} reminder is due", kind.map_or("", |k| k.as_str()))
+                });
+                Some(Intent::Payment)
+            }
+            Fit::Objection(kind) => {
+                tally.add("objection", OBJECTION_FIT, || {
+                    format!("answers a {kind} objection")
+                });
+                None
+            }
+            Fit::Trait(name, score) => {
+                tally.add("trait", TRAIT_FIT * score, || {
+                    format!("written for a buyer who is {name}")
+                });
+                None
+            }
+            Fit::Intent(intent, score) => {
+                tally.add("intent", score, || intent.as_str().to_owned());
+                Some(intent)
+            }
+            Fit::WrapUp => {
+                tally.add("advice", WRAP_UP_FIT, || {
+                    "the session calls for wrapping up".to_owned()
+                });
+                None
+            }
+        };
+        if !c.slot_ids.is_empty() {
+            tally.add("facts", FACT_WEIGHT * c.slot_ids.len() as f32, || {
+                c.slots.join(", ")
+            });
+        }
+        if !c.cues.is_empty() {
+            let found = c
+                .cue_ids
+                .iter()
+                .position(|&id| ctx.said.get(id).copied().unwrap_or(false))
+                .and_then(|k| c.cues.get(k));
+            match found {
+                Some(cue) => tally.add("cue", CUE_WEIGHT, || cue.clone()),
+                None => tally.add("cue", -NO_CUE, || {
+                    "none of its cues in the message".to_owned()
+                }),
+            }
+        }
+        if t.stage != Stage::Any {
+            let stage = ctx.stage;
+            let weight = if t.stage == stage {
+                STAGE_WEIGHT
+            } else {
+                -STAGE_MISMATCH
+            };
+            tally.add("stage", weight, || format!("{:?} for {:?}", t.stage, stage));
+        }
+        if t.tags.iter().any(|tag| tag == "risk_free") {
+            if let Some(worry) = risky(request) {
+                tally.add("risk", RISK_WEIGHT, || {
+                    format!("{worry} product, and the shop allows free returns")
+                });
+            }
+        }
+        for (names, sign, how) in [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")] {
+            for name in names {
+                if let Some(score) = ctx.shown(name) {
+                    tally.add("trait", sign * TRAIT_WEIGHT * score, || {
+                        format!("{how} a buyer who is {name} ({score:.2})")
+                    });
+                }
+            }
+        }
+        let tone = request.profile.and_then(|p| p.tone.as_deref());
+        if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
+            tally.add("tone", TONE_WEIGHT, || {
+                format!("the {tone} tone used with this buyer before")
+            });
+        }
+        if request.recently_sent.contains(&t.id) || ctx.sent.contains(&t.id) {
+            tally.add("rotation", -ROTATION_PENALTY, || {
+                "sent already in this conversation".to_owned()
+            });
+        }
+        Some((intent, tally.score))
+    }
+
+    /// Why a template is a candidate at all: a reminder that is due, an objection it answers,
+    /// a trait it is written for, an intent of the message, or the wrap-up the advice calls
+    /// for.
+    fn fit(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
+        if let Some(kind) = c.reminder {
+            // Reminders go out on the schedule, never in answer to a message.
+            return (ctx.advice.reminder_now == Some(kind)).then_some(Fit::Reminder);
+        }
+        if !c.objections.is_empty() {
+            let voiced = ctx
+                .analysis
+                .objections
+                .iter()
+                .find(|o| c.objections.contains(&o.kind))?;
+            return Some(Fit::Objection(voiced.kind));
+        }
+        if !c.traits.is_empty() && !c.traits.iter().any(|name| ctx.shown(name).is_some()) {
+            // Written for a kind of buyer (angry, impatient, …): not for anyone else.
+            return None;
+        }
+        if c.intents.is_empty() && !c.traits.is_empty() {
+            // A template for a buyer, not a question: offered when one of its traits shows.
+            let shown = ctx
+                .analysis
+                .traits
+                .iter()
+                .filter(|s| s.present && c.traits.iter().any(|name| s.is(name)))
+                .max_by(|a, b| a.score.total_cmp(&b.score))?;
+            return Some(Fit::Trait(shown.name, shown.score));
+        }
+        let by_intent = c
+            .intents
+            .iter()
+            .filter_map(|i| ctx.present.iter().find(|(p, _)| p == i).copied())
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if c.template.board == Board::WrapUp && ctx.wrap_up {
+            return match by_intent {
+                Some((i, score)) if score > WRAP_UP_FIT => Some(Fit::Intent(i, score)),
+                _ => Some(Fit::WrapUp),
+            };
+        }
+        by_intent.map(|(i, score)| Fit::Intent(i, score))
+    }
+}
+
+/// Opens a reply with an apology for the wait (S13), unless it already opens with one. The
+/// turn count picks the opener, so the openers rotate.
+fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
+    const APOLOGY: [&str; 4] = ["抱歉", "不好意思", "久等", "对不起"];
+    let opening: String = reply.text.chars().take(8).collect();
+    if APOLOGY.iter().any(|a| opening.contains(a)) || openers.is_empty() {
+        return;
+    }
+    let Some(opener) = openers.get(turn % openers.len()) else {
+        return;
+    };
+    let body = reply.text.strip_prefix("亲，").unwrap_or(&reply.text);
+    reply.text = format!("{opener}{body}");
+    reply.reasons.push(Reason {
+        kind: "wait".to_owned(),
+        detail: "the buyer waited: the reply opens with an apology".to_owned(),
+        weight: 0.0,
+    });
+}
+
+/// The buyer's stage from the intents and the session: after-sales questions come after
+/// delivery; payment and order changes, or an order placed in the session, come between
+/// ordering and delivery; everything else is consulting.
+fn infer_stage(present: &[(Intent, f32)], session: Option<&Session>) -> Stage {
+    let has = |i: Intent| present.iter().any(|(p, _)| *p == i);
+    if has(Intent::AfterSales) {
+        Stage::AfterSale
+    } else if has(Intent::Payment)
+        || has(Intent::OrderChange)
+        || session.is_some_and(|s| s.ordered_at.is_some())
+    {
+        Stage::InSale
+    } else {
+        Stage::PreSale
+    }
+}
+
+/// What worries the buyer of this product most, when the shop can take the risk away.
+fn risky(request: &Request<'_>) -> Option<&'static str> {
+    if !request.shop.is_some_and(|s| s.free_returns) {
+        return None;
+    }
+    let tags = &request.product?.tags;
+    ["complex", "expensive", "customised"]
+        .into_iter()
+        .find(|t| tags.iter().any(|tag| tag == t))
+}
