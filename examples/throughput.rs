@@ -71,6 +71,7 @@ fn main() -> ExitCode {
     let rss_before = rss_kib();
     let mut builds = Vec::new();
     let mut engine = None;
+    let mut build_rss_mib = None;
     for _ in 0..7 {
         let start = Instant::now();
         match Engine::from_pack(&pack) {
@@ -81,14 +82,18 @@ fn main() -> ExitCode {
             }
         }
         builds.push(start.elapsed());
+        // What the first engine added, before later builds reuse freed memory.
+        if build_rss_mib.is_none() {
+            build_rss_mib = match (rss_before, rss_kib()) {
+                (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / 1024.0),
+                _ => Some(f64::NAN),
+            };
+        }
     }
     let Some(engine) = engine else {
         return ExitCode::FAILURE;
     };
-    let build_rss_mib = match (rss_before, rss_kib()) {
-        (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / 1024.0),
-        _ => None,
-    };
+    let build_rss_mib = build_rss_mib.filter(|m| m.is_finite());
     let build_ms = median(&mut builds).as_secs_f64() * 1e3;
 
     let automaton = match AhoCorasick::builder()
@@ -142,9 +147,7 @@ fn main() -> ExitCode {
 
     // Two threads sharing one engine against one thread, each doing every message. The
     // workers live through all the passes, as a service's worker threads do.
-    let one = on_workers(1, &engine, &messages);
-    let two = on_workers(2, &engine, &messages);
-    let speedup = 2.0 * one / two;
+    let speedup = on_workers(&engine, &messages);
 
     let round = |x: f64| (x * 100.0).round() / 100.0;
     println!("messages              {n}");
@@ -187,33 +190,54 @@ fn analyze_all(engine: &Engine, messages: &[String]) {
     }
 }
 
-/// The median time of a pass in which each of `workers` threads analyses every message once.
-/// The threads are started once and kept for all the passes (one warm-up pass first).
-fn on_workers(workers: usize, engine: &Engine, messages: &[String]) -> f64 {
+/// How much more two threads sharing the engine get done than one: passes in which one worker
+/// thread analyses every message alternate with passes in which two do at once, each every
+/// message; each pair of neighbouring passes gives a ratio, and the median ratio is returned.
+/// The two workers are started once and kept for all the passes, as a service's are.
+fn on_workers(engine: &Engine, messages: &[String]) -> f64 {
     use std::sync::Barrier;
-    let start = Barrier::new(workers + 1);
-    let done = Barrier::new(workers + 1);
-    let mut times = Vec::with_capacity(PASSES);
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let start = Barrier::new(3);
+    let done = Barrier::new(3);
+    let active = AtomicUsize::new(0);
+    let (mut one, mut two) = (Vec::with_capacity(PASSES), Vec::with_capacity(PASSES));
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                for _ in 0..=PASSES {
+        for worker in 0..2 {
+            let (start, done, active) = (&start, &done, &active);
+            scope.spawn(move || {
+                for _ in 0..=2 * PASSES {
                     start.wait();
-                    analyze_all(engine, messages);
+                    if worker < active.load(Ordering::SeqCst) {
+                        analyze_all(engine, messages);
+                    }
                     done.wait();
                 }
             });
         }
-        for pass in 0..=PASSES {
+        for pass in 0..=2 * PASSES {
+            let workers = 1 + pass % 2;
+            active.store(workers, Ordering::SeqCst);
             start.wait();
             let t = Instant::now();
             done.wait();
+            let took = t.elapsed();
+            // The first pass warms up.
             if pass > 0 {
-                times.push(t.elapsed());
+                if workers == 1 {
+                    one.push(took)
+                } else {
+                    two.push(took)
+                }
             }
         }
     });
-    median(&mut times).as_secs_f64() * 1e9 / messages.len() as f64
+    let mut ratios: Vec<f64> = one
+        .iter()
+        .zip(&two)
+        .map(|(a, b)| 2.0 * a.as_secs_f64() / b.as_secs_f64().max(1e-12))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// The median over `PASSES` timed passes (after one warm-up pass) of `pass`, in nanoseconds

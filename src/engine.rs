@@ -357,19 +357,73 @@ impl Engine {
         self.inner.linter.rule_ids().collect()
     }
 
-    /// Analyses one buyer message: intents with evidence, quantities and script.
+    /// Analyses one buyer message: intents with evidence, quantities, script, and the traits,
+    /// order notes and objections the message alone shows.
     ///
     /// Never fails and never panics, whatever the input; every span in the result is a byte
     /// range of `message` on `char` boundaries.
     pub fn analyze(&self, message: &str) -> Analysis {
+        match self.run(message, Upto::All) {
+            Ok(analysis) => analysis,
+            // `Upto::All` never stops early.
+            Err(_) => self.run_partial_fallback(message),
+        }
+    }
+
+    /// Not part of the API: runs the analysis of `message` up to and including a stage, for
+    /// the benches that time each stage (`benches/hot_path.rs`). Stages: 0 normalise, 1 match
+    /// (terms and rules), 2 quantities, 3 intents; anything else the whole analysis. Returns
+    /// a number that depends on the work done, so it cannot be optimised away.
+    #[doc(hidden)]
+    pub fn __analyze_upto(&self, message: &str, stage: u8) -> usize {
+        let upto = match stage {
+            0 => Upto::Normalize,
+            1 => Upto::Match,
+            2 => Upto::Quantities,
+            3 => Upto::Intents,
+            _ => Upto::All,
+        };
+        match self.run(message, upto) {
+            Ok(a) => a.intents.len() + a.traits.len() + a.notes.len(),
+            Err(n) => n,
+        }
+    }
+
+    /// The same analysis without stopping, for the impossible early stop of `analyze`.
+    #[cold]
+    fn run_partial_fallback(&self, message: &str) -> Analysis {
+        Analysis {
+            normalized: normalize(message).into_string(),
+            script: crate::normalize::Script::Unmarked,
+            intents: Vec::new(),
+            quantities: Vec::new(),
+            decided_by: crate::analysis::Decision::Nothing,
+            threshold: self.inner.threshold,
+            traits: Vec::new(),
+            notes: Vec::new(),
+            objections: Vec::new(),
+        }
+    }
+
+    /// The pipeline, stopping after `upto` with a count of what was found so far.
+    fn run(&self, message: &str, upto: Upto) -> Result<Analysis, usize> {
         let inner = &*self.inner;
         let norm = normalize(message);
         let text = norm.as_str();
+        if upto == Upto::Normalize {
+            return Err(text.len());
+        }
         let mut hits = Vec::new();
         inner.lexicon.scan(text, &mut hits);
         let mut rule_hits = Vec::new();
         inner.rules.scan(text, &mut rule_hits);
+        if upto == Upto::Match {
+            return Err(hits.len() + rule_hits.len());
+        }
         let quantities = extract::quantities(&norm);
+        if upto == Upto::Quantities {
+            return Err(quantities.len());
+        }
 
         let mut board = Board::default();
         let cues = Cues::collect(&inner.lexicon, &hits, inner.window);
@@ -385,6 +439,9 @@ impl Engine {
             }
         }
         let (intents, decided_by) = board.finish(inner.threshold, &inner.only_alone);
+        if upto == Upto::Intents {
+            return Err(intents.len());
+        }
         let signals = signals::read(
             &inner.lexicon,
             &inner.rules,
@@ -404,7 +461,7 @@ impl Engine {
             None,
             inner.threshold,
         );
-        Analysis {
+        Ok(Analysis {
             script: norm.script(),
             normalized: norm.into_string(),
             intents,
@@ -414,8 +471,18 @@ impl Engine {
             traits,
             notes: signals.notes,
             objections: signals.objections,
-        }
+        })
     }
+}
+
+/// Where [`Engine::run`] stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Upto {
+    Normalize,
+    Match,
+    Quantities,
+    Intents,
+    All,
 }
 
 /// Refuses a session policy that cannot work: phases out of order, a decay outside `[0, 1]`,

@@ -239,9 +239,14 @@ pub(crate) struct Replies {
     templates: Vec<Compiled>,
     /// Per intent (by [`Intent::index`]), the templates that answer it.
     by_intent: Vec<Vec<usize>>,
-    /// Templates that may fit with no intent: reminders, objection answers, wordings for a
-    /// trait alone, wrap-ups.
-    always: Vec<usize>,
+    /// Templates that may fit with no intent, by what lets them: a reminder due, an
+    /// objection voiced, a trait shown, the advice to wrap up.
+    reminders: Vec<usize>,
+    for_objections: Vec<usize>,
+    for_traits: Vec<usize>,
+    wrap_ups: Vec<usize>,
+    /// Each template's place in id order, for ties.
+    id_rank: Vec<usize>,
     /// Every template cue, once, so a message is searched for all of them in one pass.
     cue_words: Option<AhoCorasick>,
     cue_count: usize,
@@ -398,25 +403,46 @@ impl Replies {
             )
         };
         let mut by_intent = vec![Vec::new(); Intent::ALL.len()];
-        let mut always = Vec::new();
+        let (mut reminders, mut for_objections, mut for_traits, mut wrap_ups) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (k, c) in compiled.iter().enumerate() {
             for intent in &c.intents {
                 if let Some(list) = by_intent.get_mut(intent.index()) {
                     list.push(k);
                 }
             }
-            if c.reminder.is_some()
-                || !c.objections.is_empty()
-                || (c.intents.is_empty() && !c.traits.is_empty())
-                || c.template.board == Board::WrapUp
-            {
-                always.push(k);
+            if c.reminder.is_some() {
+                reminders.push(k);
+            }
+            if !c.objections.is_empty() {
+                for_objections.push(k);
+            }
+            if c.intents.is_empty() && !c.traits.is_empty() {
+                for_traits.push(k);
+            }
+            if c.template.board == Board::WrapUp {
+                wrap_ups.push(k);
+            }
+        }
+        let mut by_id: Vec<usize> = (0..compiled.len()).collect();
+        by_id.sort_by(|&a, &b| {
+            let id = |k: usize| compiled.get(k).map(|c| c.template.id.as_str());
+            id(a).cmp(&id(b))
+        });
+        let mut id_rank = vec![0; compiled.len()];
+        for (rank, k) in by_id.into_iter().enumerate() {
+            if let Some(r) = id_rank.get_mut(k) {
+                *r = rank;
             }
         }
         Ok(Replies {
             templates: compiled,
             by_intent,
-            always,
+            reminders,
+            for_objections,
+            for_traits,
+            wrap_ups,
+            id_rank,
             cue_count: cue_list.len(),
             cue_words,
             warnings,

@@ -116,7 +116,19 @@ impl Replies {
         };
 
         // The templates worth a look, each once, in pack order.
-        let mut look: Vec<usize> = self.always.clone();
+        let mut look: Vec<usize> = Vec::new();
+        if advice.reminder_now.is_some() {
+            look.extend(&self.reminders);
+        }
+        if !analysis.objections.is_empty() {
+            look.extend(&self.for_objections);
+        }
+        if analysis.traits.iter().any(|t| t.present) {
+            look.extend(&self.for_traits);
+        }
+        if ctx.wrap_up {
+            look.extend(&self.wrap_ups);
+        }
         for (intent, _) in &ctx.present {
             look.extend(self.by_intent.get(intent.index()).into_iter().flatten());
         }
@@ -133,10 +145,8 @@ impl Replies {
             })
             .collect();
         scored.sort_by(|a, b| {
-            b.2.total_cmp(&a.2).then_with(|| {
-                let id = |k: usize| self.templates.get(k).map(|c| c.template.id.as_str());
-                id(a.0).cmp(&id(b.0))
-            })
+            b.2.total_cmp(&a.2)
+                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
         });
         let chosen = self.choose(scored, &ctx);
 
@@ -220,10 +230,8 @@ impl Replies {
             }
         }
         picked.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| {
-                let id = |k: usize| self.templates.get(k).map(|c| c.template.id.as_str());
-                id(a.0).cmp(&id(b.0))
-            })
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
         });
         picked.truncate(limit);
         let is_wrap = |k: usize| {
