@@ -5,9 +5,9 @@
 //! engine's own lexicon words, scanning the messages as they come. Then:
 //!
 //! - `build`: the built-in engine from its parsed pack;
-//! - `stages`: the analysis cut after each stage (normalise; + match; + quantities;
-//!   + intents; + traits, notes and objections = `analyze`), so each stage costs the
-//!   difference from the one before;
+//! - `stages`: the analysis cut after each stage (normalise, then matching, quantities,
+//!   intents, and traits with notes and objections, which is all of `analyze`), so each
+//!   stage costs the difference from the one before;
 //! - `suggest`: ranking only (`limit(0)`), and the top three replies rendered; rendering
 //!   costs the difference;
 //! - `threads`: two threads sharing one engine, against one;
