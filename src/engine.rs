@@ -12,7 +12,7 @@ use crate::intent::{Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
 use crate::lexicon::segment::Segmenter;
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
-use crate::normalize::normalize;
+use crate::normalize::{Normalized, normalize};
 use crate::pack::Pack;
 use crate::policy::PolicyFailure;
 use crate::reply::{Replies, Request, Suggestions};
@@ -363,11 +363,11 @@ impl Engine {
     /// Never fails and never panics, whatever the input; every span in the result is a byte
     /// range of `message` on `char` boundaries.
     pub fn analyze(&self, message: &str) -> Analysis {
-        match self.run(message, Upto::All) {
-            Ok(analysis) => analysis,
-            // `Upto::All` never stops early.
-            Err(_) => self.run_partial_fallback(message),
-        }
+        let norm = normalize(message);
+        let matched = self.match_words(&norm);
+        let quantities = extract::quantities(&norm);
+        let intents = self.intents(message, &norm, &matched, &quantities);
+        self.finish(message, norm, matched, quantities, intents)
     }
 
     /// Not part of the API: runs the analysis of `message` up to and including a stage, for
@@ -376,113 +376,121 @@ impl Engine {
     /// a number that depends on the work done, so it cannot be optimised away.
     #[doc(hidden)]
     pub fn __analyze_upto(&self, message: &str, stage: u8) -> usize {
-        let upto = match stage {
-            0 => Upto::Normalize,
-            1 => Upto::Match,
-            2 => Upto::Quantities,
-            3 => Upto::Intents,
-            _ => Upto::All,
-        };
-        match self.run(message, upto) {
-            Ok(a) => a.intents.len() + a.traits.len() + a.notes.len(),
-            Err(n) => n,
-        }
-    }
-
-    /// The same analysis without stopping, for the impossible early stop of `analyze`.
-    #[cold]
-    fn run_partial_fallback(&self, message: &str) -> Analysis {
-        Analysis {
-            normalized: normalize(message).into_string(),
-            script: crate::normalize::Script::Unmarked,
-            intents: Vec::new(),
-            quantities: Vec::new(),
-            decided_by: crate::analysis::Decision::Nothing,
-            threshold: self.inner.threshold,
-            traits: Vec::new(),
-            notes: Vec::new(),
-            objections: Vec::new(),
-        }
-    }
-
-    /// The pipeline, stopping after `upto` with a count of what was found so far.
-    fn run(&self, message: &str, upto: Upto) -> Result<Analysis, usize> {
-        let inner = &*self.inner;
         let norm = normalize(message);
-        let text = norm.as_str();
-        if upto == Upto::Normalize {
-            return Err(text.len());
+        if stage == 0 {
+            return norm.as_str().len();
         }
-        let mut hits = Vec::new();
-        inner.lexicon.scan(text, &mut hits);
-        let mut rule_hits = Vec::new();
-        inner.rules.scan(text, &mut rule_hits);
-        if upto == Upto::Match {
-            return Err(hits.len() + rule_hits.len());
+        let matched = self.match_words(&norm);
+        if stage == 1 {
+            return matched.hits.len() + matched.rule_hits.len();
         }
         let quantities = extract::quantities(&norm);
-        if upto == Upto::Quantities {
-            return Err(quantities.len());
+        if stage == 2 {
+            return quantities.len();
         }
+        let intents = self.intents(message, &norm, &matched, &quantities);
+        if stage == 3 {
+            return intents.scores.len();
+        }
+        let a = self.finish(message, norm, matched, quantities, intents);
+        a.intents.len() + a.traits.len() + a.notes.len()
+    }
 
-        let mut board = Board::default();
+    /// Stage 2: the lexicon's words and the pack's rules in the normalised message.
+    fn match_words(&self, norm: &Normalized) -> Matched {
+        let inner = &*self.inner;
+        let mut hits = Vec::new();
+        inner.lexicon.scan(norm.as_str(), &mut hits);
+        let mut rule_hits = Vec::new();
+        inner.rules.scan(norm.as_str(), &mut rule_hits);
         let cues = Cues::collect(&inner.lexicon, &hits, inner.window);
-        board.terms(&inner.lexicon, &norm, &hits, &cues);
-        board.rules(&inner.rules, &norm, &rule_hits, &cues);
-        board.quantities(&inner.quantity_cues, &quantities);
+        Matched {
+            hits,
+            rule_hits,
+            cues,
+        }
+    }
+
+    /// Stage 3b: the intents, from the lexicon, the rules, the quantities and, when they do
+    /// not decide, the fallback.
+    fn intents(
+        &self,
+        message: &str,
+        norm: &Normalized,
+        matched: &Matched,
+        quantities: &[crate::extract::Quantity],
+    ) -> Intents {
+        let inner = &*self.inner;
+        let mut board = Board::default();
+        board.terms(&inner.lexicon, norm, &matched.hits, &matched.cues);
+        board.rules(&inner.rules, norm, &matched.rule_hits, &matched.cues);
+        board.quantities(&inner.quantity_cues, quantities);
         let decided = board.decides(inner.threshold, &inner.only_alone);
         if !decided {
             if let Some(model) = &inner.fallback {
                 let mut features = Vec::new();
-                inner.segmenter.features(text, &mut features);
+                inner.segmenter.features(norm.as_str(), &mut features);
                 board.fallback(model, &features, Span::new(0, message.len()));
             }
         }
-        let (intents, decided_by) = board.finish(inner.threshold, &inner.only_alone);
-        if upto == Upto::Intents {
-            return Err(intents.len());
-        }
+        let (scores, decided_by) = board.finish(inner.threshold, &inner.only_alone);
+        Intents { scores, decided_by }
+    }
+
+    /// Stages 3c–3e and the result: traits, notes and objections from the cue words.
+    fn finish(
+        &self,
+        message: &str,
+        norm: Normalized,
+        matched: Matched,
+        quantities: Vec<crate::extract::Quantity>,
+        intents: Intents,
+    ) -> Analysis {
+        let inner = &*self.inner;
         let signals = signals::read(
             &inner.lexicon,
             &inner.rules,
             message,
             &norm,
-            &hits,
-            &rule_hits,
-            &cues,
+            &matched.hits,
+            &matched.rule_hits,
+            &matched.cues,
             &quantities,
             &inner.pack.session.review_words,
         );
         let mut traits = signals.traits.finish(inner.threshold);
         purchase::estimate(
             &mut traits,
-            &intents,
+            &intents.scores,
             &signals.objections,
             None,
             inner.threshold,
         );
-        Ok(Analysis {
+        Analysis {
             script: norm.script(),
             normalized: norm.into_string(),
-            intents,
+            intents: intents.scores,
             quantities,
-            decided_by,
+            decided_by: intents.decided_by,
             threshold: inner.threshold,
             traits,
             notes: signals.notes,
             objections: signals.objections,
-        })
+        }
     }
 }
 
-/// Where [`Engine::run`] stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Upto {
-    Normalize,
-    Match,
-    Quantities,
-    Intents,
-    All,
+/// What stage 2 found in a message.
+struct Matched {
+    hits: Vec<crate::lexicon::Hit>,
+    rule_hits: Vec<crate::lexicon::rules::RuleHit>,
+    cues: Cues,
+}
+
+/// What stage 3b decided.
+struct Intents {
+    scores: Vec<crate::analysis::IntentScore>,
+    decided_by: crate::analysis::Decision,
 }
 
 /// Refuses a session policy that cannot work: phases out of order, a decay outside `[0, 1]`,

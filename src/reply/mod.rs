@@ -174,7 +174,9 @@ impl<'a> Request<'a> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Reason {
-    /// `intent`, `facts`, `stage`, `risk` or `rotation`.
+    /// What moved the score: `intent`, `facts`, `cue`, `stage`, `risk`, `trait`, `tone`,
+    /// `objection`, `reminder`, `advice` or `rotation`; `wait` and `script` (weight 0) say
+    /// how the wording was changed.
     pub kind: String,
     /// What it was about: the intent, the slots, the stage, the tag.
     pub detail: String,
