@@ -452,9 +452,7 @@ impl Engine {
             &inner.rules,
             message,
             &norm,
-            &matched.hits,
-            &matched.rule_hits,
-            &matched.cues,
+            &matched,
             &quantities,
             &inner.pack.session.review_words,
         );
@@ -481,10 +479,11 @@ impl Engine {
 }
 
 /// What stage 2 found in a message.
-struct Matched {
-    hits: Vec<crate::lexicon::Hit>,
-    rule_hits: Vec<crate::lexicon::rules::RuleHit>,
-    cues: Cues,
+pub(crate) struct Matched {
+    pub hits: Vec<crate::lexicon::Hit>,
+    pub rule_hits: Vec<crate::lexicon::rules::RuleHit>,
+    /// The negation cues among the hits.
+    pub cues: Cues,
 }
 
 /// What stage 3b decided.

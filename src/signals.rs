@@ -4,10 +4,10 @@
 //! [`session`](crate::session).
 
 use crate::analysis::{Evidence, Source};
+use crate::engine::Matched;
 use crate::extract::Quantity;
-use crate::intent::Cues;
-use crate::lexicon::rules::{RuleHit, Rules, Target};
-use crate::lexicon::{Cue, Hit, Lexicon};
+use crate::lexicon::rules::{Rules, Target};
+use crate::lexicon::{Cue, Lexicon};
 use crate::normalize::{Normalized, is_punctuation};
 use crate::notes::{Note, NoteKind, Priority};
 use crate::objection::Objection;
@@ -31,18 +31,20 @@ struct Found<'a> {
     end: usize,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     lexicon: &Lexicon,
     rules: &Rules,
     message: &str,
     norm: &Normalized,
-    hits: &[Hit],
-    rule_hits: &[RuleHit],
-    cues: &Cues,
+    matched: &Matched,
     quantities: &[Quantity],
     review_words: &[String],
 ) -> Signals {
+    let Matched {
+        hits,
+        rule_hits,
+        cues,
+    } = matched;
     let mut found: Vec<Found<'_>> = Vec::new();
     for hit in hits {
         for role in lexicon.word(hit.word).into_iter().flat_map(|w| &w.cues) {
