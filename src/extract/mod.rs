@@ -299,6 +299,8 @@ struct Num {
 struct Scan<'a> {
     norm: &'a Normalized,
     chars: Vec<(usize, char)>,
+    /// The characters alone, for slices handed to the numeral parser.
+    plain: Vec<char>,
     len: usize,
     used: Vec<bool>,
     out: Vec<Quantity>,
@@ -319,12 +321,15 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     {
         return Vec::new();
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices());
+    let plain: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     let mut scan = Scan {
         norm,
         used: vec![false; chars.len()],
         len: text.len(),
         chars,
+        plain,
         out: Vec::new(),
         placed: Vec::new(),
     };
@@ -403,7 +408,15 @@ impl Scan<'_> {
             while self.ch(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
                 i += 1;
             }
-            let word: String = (start..i).filter_map(|k| self.ch(k)).collect();
+            // Size words are short: a longer ASCII word is not one.
+            if i - start > 8 {
+                continue;
+            }
+            let mut buf = [0u8; 8];
+            for (b, c) in buf.iter_mut().zip(self.plain.get(start..i).unwrap_or(&[])) {
+                *b = *c as u8;
+            }
+            let word = std::str::from_utf8(buf.get(..i - start).unwrap_or(&[])).unwrap_or("");
             if word == "free" && self.starts(i, " size") {
                 self.push(start, i + 5, |span| Quantity::ClothingSize {
                     size: ClothingSize::Free,
@@ -418,7 +431,7 @@ impl Scan<'_> {
                 });
                 continue;
             }
-            let Some(size) = ClothingSize::from_lowercase(&word) else {
+            let Some(size) = ClothingSize::from_lowercase(word) else {
                 continue;
             };
             let unit_after = matches!(self.ch(i), Some('码' | '号'));
@@ -483,8 +496,8 @@ impl Scan<'_> {
                 while self.ch(i).is_some_and(numeral::is_numeral_char) {
                     i += 1;
                 }
-                let run: Vec<char> = (from..i).filter_map(|k| self.ch(k)).collect();
-                if let Some(v) = numeral::parse(&run) {
+                let run = self.plain.get(from..i).unwrap_or(&[]);
+                if let Some(v) = numeral::parse(run) {
                     nums.push(Num {
                         from,
                         to: i,
@@ -503,7 +516,10 @@ impl Scan<'_> {
 
     /// Runs of 12+ digits are order numbers; 11 digits starting 13–19 are phone numbers.
     fn long_digit_runs(&mut self, nums: &[Num]) {
-        for n in nums.iter().filter(|n| !n.chinese && !n.decimal) {
+        for n in nums
+            .iter()
+            .filter(|n| !n.chinese && !n.decimal && n.int_digits >= 11)
+        {
             let digits: String = (n.from..n.to).filter_map(|k| self.ch(k)).collect();
             if n.int_digits >= 12 {
                 self.push(n.from, n.to, |span| Quantity::OrderNumber { digits, span });
