@@ -107,7 +107,7 @@ pub use intent::Intent;
 pub use normalize::{Normalized, Script, normalize};
 pub use pack::{Board, DEFAULT_THRESHOLD, Level, Pack, Stage};
 pub use policy::PolicyFailure;
-pub use reply::{Reason, Reply, Request, Suggestions};
+pub use reply::{Reason, ReasonKind, Reply, Request, Suggestions};
 pub use session::{Advice, Event, Profile, Session};
 pub use traits::{Trait, TraitScore, TraitValue};
 

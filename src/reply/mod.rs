@@ -170,14 +170,79 @@ impl<'a> Request<'a> {
     }
 }
 
+/// What moved a reply's score, or changed its wording. Compares equal to its name
+/// (`kind == "trait"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReasonKind {
+    /// How strongly the message asks what the template answers.
+    Intent,
+    /// The slots filled from the shop's facts.
+    Facts,
+    /// One of the template's cue words is in the message, or none is.
+    Cue,
+    /// The template's stage against the buyer's.
+    Stage,
+    /// A risk-removing reply for a complex, expensive or customised product.
+    Risk,
+    /// A trait the template is written for, suits, or does not suit.
+    Trait,
+    /// The tone used with this buyer before.
+    Tone,
+    /// An objection the template answers.
+    Objection,
+    /// A reminder that is due.
+    Reminder,
+    /// The session's advice (wrap up).
+    Advice,
+    /// Sent already in this conversation.
+    Rotation,
+    /// Weight 0: the reply opens with an apology for the wait.
+    Wait,
+    /// Weight 0: the reply is in traditional characters.
+    Script,
+}
+
+impl ReasonKind {
+    /// The name, as serialised.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::Intent => "intent",
+            ReasonKind::Facts => "facts",
+            ReasonKind::Cue => "cue",
+            ReasonKind::Stage => "stage",
+            ReasonKind::Risk => "risk",
+            ReasonKind::Trait => "trait",
+            ReasonKind::Tone => "tone",
+            ReasonKind::Objection => "objection",
+            ReasonKind::Reminder => "reminder",
+            ReasonKind::Advice => "advice",
+            ReasonKind::Rotation => "rotation",
+            ReasonKind::Wait => "wait",
+            ReasonKind::Script => "script",
+        }
+    }
+}
+
+impl std::fmt::Display for ReasonKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ReasonKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Why a reply ranked where it did: what moved its score, and by how much.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Reason {
-    /// What moved the score: `intent`, `facts`, `cue`, `stage`, `risk`, `trait`, `tone`,
-    /// `objection`, `reminder`, `advice` or `rotation`; `wait` and `script` (weight 0) say
-    /// how the wording was changed.
-    pub kind: String,
+    /// What moved the score, or changed the wording.
+    pub kind: ReasonKind,
     /// What it was about: the intent, the slots, the stage, the tag.
     pub detail: String,
     /// How much it added (negative: took away).

@@ -11,8 +11,8 @@ use std::cell::OnceCell;
 use super::slots::{Facts, render};
 use super::{
     CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
-    ROTATION_PENALTY, Reason, Replies, Reply, Request, SLOTS, STAGE_MISMATCH, STAGE_WEIGHT,
-    Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
+    ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
+    STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
 };
 use crate::analysis::Analysis;
 use crate::intent::Intent;
@@ -28,11 +28,11 @@ struct Tally<'r> {
 }
 
 impl Tally<'_> {
-    fn add(&mut self, kind: &'static str, weight: f32, detail: impl FnOnce() -> String) {
+    fn add(&mut self, kind: ReasonKind, weight: f32, detail: impl FnOnce() -> String) {
         self.score += weight;
         if let Some(out) = self.reasons.as_deref_mut() {
             out.push(Reason {
-                kind: kind.to_owned(),
+                kind,
                 detail: detail(),
                 weight,
             });
@@ -183,7 +183,7 @@ impl Replies {
             if script == Script::Traditional {
                 reply.text = to_traditional(&reply.text);
                 reply.reasons.push(Reason {
-                    kind: "script".to_owned(),
+                    kind: ReasonKind::Script,
                     detail: "the buyer writes traditional characters".to_owned(),
                     weight: 0.0,
                 });
@@ -297,38 +297,40 @@ impl Replies {
         let intent = match fit {
             Fit::Reminder => {
                 let kind = c.reminder;
-                tally.add("reminder", REMINDER_FIT, || {
+                tally.add(ReasonKind::Reminder, REMINDER_FIT, || {
                     format!("the {} reminder is due", kind.map_or("", |k| k.as_str()))
                 });
                 Some(Intent::Payment)
             }
             Fit::Objection(kind) => {
-                tally.add("objection", OBJECTION_FIT, || {
+                tally.add(ReasonKind::Objection, OBJECTION_FIT, || {
                     format!("answers a {kind} objection")
                 });
                 None
             }
             Fit::Trait(name, score) => {
-                tally.add("trait", TRAIT_FIT * score, || {
+                tally.add(ReasonKind::Trait, TRAIT_FIT * score, || {
                     format!("written for a buyer who is {name}")
                 });
                 None
             }
             Fit::Intent(intent, score) => {
-                tally.add("intent", score, || intent.as_str().to_owned());
+                tally.add(ReasonKind::Intent, score, || intent.as_str().to_owned());
                 Some(intent)
             }
             Fit::WrapUp => {
-                tally.add("advice", WRAP_UP_FIT, || {
+                tally.add(ReasonKind::Advice, WRAP_UP_FIT, || {
                     "the session calls for wrapping up".to_owned()
                 });
                 None
             }
         };
         if !c.slot_ids.is_empty() {
-            tally.add("facts", FACT_WEIGHT * c.slot_ids.len() as f32, || {
-                c.slots.join(", ")
-            });
+            tally.add(
+                ReasonKind::Facts,
+                FACT_WEIGHT * c.slot_ids.len() as f32,
+                || c.slots.join(", "),
+            );
         }
         if !c.cues.is_empty() {
             let found = c
@@ -337,8 +339,8 @@ impl Replies {
                 .position(|&id| ctx.said.get(id).copied().unwrap_or(false))
                 .and_then(|k| c.cues.get(k));
             match found {
-                Some(cue) => tally.add("cue", CUE_WEIGHT, || cue.clone()),
-                None => tally.add("cue", -NO_CUE, || {
+                Some(cue) => tally.add(ReasonKind::Cue, CUE_WEIGHT, || cue.clone()),
+                None => tally.add(ReasonKind::Cue, -NO_CUE, || {
                     "none of its cues in the message".to_owned()
                 }),
             }
@@ -350,11 +352,13 @@ impl Replies {
             } else {
                 -STAGE_MISMATCH
             };
-            tally.add("stage", weight, || format!("{:?} for {:?}", t.stage, stage));
+            tally.add(ReasonKind::Stage, weight, || {
+                format!("{:?} for {:?}", t.stage, stage)
+            });
         }
         if t.tags.iter().any(|tag| tag == "risk_free") {
             if let Some(worry) = risky(request) {
-                tally.add("risk", RISK_WEIGHT, || {
+                tally.add(ReasonKind::Risk, RISK_WEIGHT, || {
                     format!("{worry} product, and the shop allows free returns")
                 });
             }
@@ -362,7 +366,7 @@ impl Replies {
         for (names, sign, how) in [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")] {
             for name in names {
                 if let Some(score) = ctx.shown(name) {
-                    tally.add("trait", sign * TRAIT_WEIGHT * score, || {
+                    tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
                         format!("{how} a buyer who is {name} ({score:.2})")
                     });
                 }
@@ -370,12 +374,12 @@ impl Replies {
         }
         let tone = request.profile.and_then(|p| p.tone.as_deref());
         if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
-            tally.add("tone", TONE_WEIGHT, || {
+            tally.add(ReasonKind::Tone, TONE_WEIGHT, || {
                 format!("the {tone} tone used with this buyer before")
             });
         }
         if request.recently_sent.contains(&t.id) || ctx.sent.contains(&t.id) {
-            tally.add("rotation", -ROTATION_PENALTY, || {
+            tally.add(ReasonKind::Rotation, -ROTATION_PENALTY, || {
                 "sent already in this conversation".to_owned()
             });
         }
@@ -441,7 +445,7 @@ fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
     let body = reply.text.strip_prefix("亲，").unwrap_or(&reply.text);
     reply.text = format!("{opener}{body}");
     reply.reasons.push(Reason {
-        kind: "wait".to_owned(),
+        kind: ReasonKind::Wait,
         detail: "the buyer waited: the reply opens with an apology".to_owned(),
         weight: 0.0,
     });
