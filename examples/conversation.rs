@@ -69,7 +69,7 @@ fn stories() -> Vec<Story> {
                     text: "好吧，我拍了。是送人的，麻烦别放价格单，地址改成杭州市西湖区文三路100号",
                     reply_after: 20,
                 },
-                Step::Ordered { at: 250 },
+                Step::Ordered { at: 270 },
                 Step::Timer { at: 400 },
                 Step::Timer { at: 560 },
                 Step::Timer { at: 1500 },

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use crate::analysis::Analysis;
 use crate::extract::Quantity;
 use crate::facts::{Catalog, Product, ShopContext};
+use crate::notes::NoteKind;
 use crate::reply::size;
 
 /// The slots a template may use.
@@ -31,6 +32,8 @@ pub const SLOTS: &[&str] = &[
     "order_number",
     "cheaper",
     "instalments",
+    "new_address",
+    "new_recipient",
 ];
 
 /// The facts one request offers.
@@ -75,6 +78,8 @@ impl Facts<'_> {
             "service_hours" => shop.and_then(|s| nonempty(&s.service_hours)),
             "brand" => shop.and_then(|s| nonempty(&s.brand)),
             "cheaper" => cheaper(product?, self.catalog?),
+            "new_address" => self.noted(NoteKind::Address),
+            "new_recipient" => self.noted(NoteKind::Recipient),
             "instalments" => shop.and_then(|s| nonempty(&s.instalments)),
             "order_number" => self.analysis.quantities.iter().find_map(|q| match q {
                 Quantity::OrderNumber { digits, .. } => Some(digits.clone()),
@@ -86,6 +91,15 @@ impl Facts<'_> {
 }
 
 impl Facts<'_> {
+    /// The new value the buyer gave for an order note of `kind` (地址改成 …).
+    fn noted(&self, kind: NoteKind) -> Option<String> {
+        self.analysis
+            .notes
+            .iter()
+            .find(|n| n.kind == kind)
+            .and_then(|n| n.value.clone())
+    }
+
     /// The size the buyer asked about, as the shop's size charts write it (`M`, `38`).
     fn asked_size(&self) -> Option<String> {
         self.analysis.quantities.iter().find_map(|q| match q {

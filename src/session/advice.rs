@@ -150,7 +150,10 @@ impl Advice {
                 ),
             });
         }
+        // Wrapping up a haggle outweighs the phase's advice to keep answering.
+        let wrapping = advice.says(ActionKind::WrapUp);
         match advice.phase {
+            Some(Phase::Opening | Phase::Consulting) if wrapping => {}
             Some(Phase::Opening) => advice.actions.push(Action {
                 kind: ActionKind::KeepAnswering,
                 reason: "the first minute, when no sale closes: answer fully, it is too soon to \

@@ -338,7 +338,11 @@ fn templates_are_checked_when_the_engine_is_built() {
 fn every_builtin_template_renders_complete_and_clean() {
     let engine = Engine::builtin();
     let (catalog, shop) = demo_facts();
-    let messages = ["我165cm 55kg平时穿37码，订单号123456789012345", "你好"];
+    let messages = [
+        "我165cm 55kg平时穿37码，订单号123456789012345",
+        "你好",
+        "地址改成杭州市西湖区文三路100号，收件人改成李女士",
+    ];
     let mut never_filled = Vec::new();
     for id in engine.template_ids() {
         let mut filled = false;
