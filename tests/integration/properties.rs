@@ -267,6 +267,45 @@ proptest! {
         check_analysis(&message)?;
     }
 
+    /// A whole conversation of arbitrary buyer-like turns: recording and suggesting never
+    /// panic, every reply is filled, and the analysis inside holds as for `analyze`.
+    #[test]
+    fn conversations_hold(turns in prop::collection::vec((message(), 0u64..400), 1..5)) {
+        let catalog = kefu::facts::demo::catalog();
+        let shop = kefu::facts::demo::shop();
+        let product = catalog.product("dress-01");
+        let mut session = kefu::Session::default();
+        let mut now = 0u64;
+        for (text, wait) in &turns {
+            now += wait;
+            session = ENGINE.record(&session, &kefu::Event::buyer(now, text));
+            let mut request = kefu::Request::new(text)
+                .session(&session)
+                .catalog(&catalog)
+                .shop(&shop)
+                .at(now + 5);
+            if let Some(p) = product {
+                request = request.product(p);
+            }
+            let s = ENGINE.suggest(&request);
+            for r in &s.replies {
+                prop_assert!(!r.text.contains('{') && !r.text.is_empty(), "{:?}", r);
+            }
+            for e in s.analysis.traits.iter().flat_map(|t| &t.evidence) {
+                if matches!(e.source, Source::Term { .. } | Source::Rule { .. }) {
+                    prop_assert!(text.get(e.span.range()).is_some(), "{:?} in {:?}", e, text);
+                }
+            }
+            for n in &s.analysis.notes {
+                prop_assert!(text.get(n.span.range()).is_some(), "{:?} in {:?}", n, text);
+            }
+            if let Some(first) = s.replies.first() {
+                session = ENGINE.record(&session, &kefu::Event::agent_template(now + 5, &first.template));
+            }
+        }
+        prop_assert!(session.reminders.len() <= 3);
+    }
+
     #[test]
     fn normalize_is_idempotent_and_maps_back(message in message()) {
         check_normalized(&message)?;
