@@ -103,7 +103,9 @@ pub(crate) fn read(
                         Quantity::Phone { digits, .. } => Some(digits.clone()),
                         _ => None,
                     }),
-                    NoteKind::Address | NoteKind::Recipient => new_value(message, norm, f.end),
+                    NoteKind::Address | NoteKind::Recipient => {
+                        new_value(message, norm, f.end).filter(|v| looks_like(kind, v))
+                    }
                     _ => None,
                 };
                 let tied_to_review = kind == NoteKind::CashBack
@@ -146,6 +148,9 @@ pub(crate) fn read(
 fn new_value(message: &str, norm: &Normalized, from: usize) -> Option<String> {
     let text = norm.as_str();
     let rest = text.get(from..)?;
+    let rest_trimmed = rest.strip_prefix("一下").unwrap_or(rest);
+    let from = from + (rest.len() - rest_trimmed.len());
+    let rest = rest_trimmed;
     let lead = rest
         .char_indices()
         .find(|&(_, c)| !matches!(c, '成' | '为' | '到' | ':' | ' ' | '是' | '下'))
@@ -164,4 +169,39 @@ fn new_value(message: &str, norm: &Normalized, from: usize) -> Option<String> {
         .get(span.range())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+/// Whether what follows the cue reads as the new value rather than the rest of a request
+/// (地址改一下可以吗): an address names a place or a number, a recipient is a short name, and
+/// neither is a question.
+fn looks_like(kind: NoteKind, value: &str) -> bool {
+    const ASKING: [&str; 8] = ["吗", "么", "嘛", "呢", "可以", "能不能", "怎么", "一下"];
+    if ASKING.iter().any(|a| value.contains(a)) {
+        return false;
+    }
+    match kind {
+        NoteKind::Address => value.chars().any(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '省' | '市'
+                        | '区'
+                        | '县'
+                        | '镇'
+                        | '乡'
+                        | '村'
+                        | '路'
+                        | '街'
+                        | '道'
+                        | '号'
+                        | '楼'
+                        | '栋'
+                        | '室'
+                        | '小'
+                        | '苑'
+                        | '园'
+                )
+        }),
+        _ => (2..=8).contains(&value.chars().count()),
+    }
 }

@@ -84,6 +84,9 @@ struct ExpectedNote {
     priority: Priority,
     #[serde(default)]
     value: Option<String>,
+    /// The note must carry no value.
+    #[serde(default)]
+    no_value: bool,
     #[serde(default)]
     risk: Option<bool>,
     #[serde(default)]
@@ -116,6 +119,7 @@ fn note_cases() {
                 g.kind == e.kind
                     && g.priority == e.priority
                     && (e.value.is_none() || g.value == e.value)
+                    && (!e.no_value || g.value.is_none())
                     && e.risk.is_none_or(|r| g.risk.is_some() == r)
                     && g.after_dispatch == e.after_dispatch
             });
