@@ -139,6 +139,8 @@ fn main() -> ExitCode {
             black_box(s);
         }
     });
+    // The first pass warms up: its timings are not part of the tail.
+    calls.drain(..n.min(calls.len()));
     calls.sort_unstable();
     let p99 = calls
         .get(calls.len().saturating_sub(1) * 99 / 100)

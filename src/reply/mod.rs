@@ -316,7 +316,6 @@ pub(crate) struct Replies {
     id_rank: Vec<usize>,
     /// Every template cue, once, so a message is searched for all of them in one pass.
     cue_words: Option<AhoCorasick>,
-    cue_count: usize,
     warnings: Vec<(String, Finding)>,
 }
 
@@ -510,7 +509,6 @@ impl Replies {
             for_traits,
             wrap_ups,
             id_rank,
-            cue_count: cue_list.len(),
             cue_words,
             warnings,
         })

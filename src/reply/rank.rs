@@ -8,6 +8,8 @@
 
 use std::cell::OnceCell;
 
+use aho_corasick::AhoCorasick;
+
 use super::slots::{Facts, render};
 use super::{
     CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
@@ -201,7 +203,8 @@ impl Replies {
 
     /// Which template cues the normalised message holds, by cue id.
     fn cues_said(&self, normalized: &str) -> Vec<bool> {
-        let mut said = vec![false; self.cue_count];
+        let count = self.cue_words.as_ref().map_or(0, AhoCorasick::patterns_len);
+        let mut said = vec![false; count];
         if let Some(words) = &self.cue_words {
             for m in words.find_overlapping_iter(normalized) {
                 if let Some(s) = said.get_mut(m.pattern().as_usize()) {
