@@ -267,20 +267,32 @@ impl Quantity {
 
 /// A number without trailing zeros: `165`, `27.5`.
 pub(crate) fn format_number(v: f64) -> String {
+    let mut out = String::new();
+    push_number(&mut out, v);
+    out
+}
+
+/// Appends `v` as [`format_number`] writes it, without a new allocation.
+pub(crate) fn push_number(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
     let cents = (v * 100.0).round();
+    // `write!` into a `String` cannot fail.
     if !cents.is_finite() || cents.abs() >= 1e17 {
         // Beyond what an i64 of cents holds: leave it to the float formatter.
-        return format!("{:.0}", cents / 100.0);
+        let _ = write!(out, "{:.0}", cents / 100.0);
+        return;
     }
     // Integer formatting: exact, and much cheaper than formatting the float.
     let cents = cents as i64;
     let (whole, frac) = (cents / 100, (cents % 100).abs());
-    let sign = if cents < 0 && whole == 0 { "-" } else { "" };
-    match frac {
-        0 => format!("{sign}{whole}"),
-        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
-        f => format!("{sign}{whole}.{f:02}"),
+    if cents < 0 && whole == 0 {
+        out.push('-');
     }
+    let _ = match frac {
+        0 => write!(out, "{whole}"),
+        f if f % 10 == 0 => write!(out, "{whole}.{}", f / 10),
+        f => write!(out, "{whole}.{f:02}"),
+    };
 }
 
 /// A number read from the text: its char positions (`from..to`) and value.
@@ -335,10 +347,12 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     };
     scan.sizes();
     let nums = scan.numbers();
-    scan.long_digit_runs(&nums);
-    scan.units(&nums);
-    scan.cued(&nums);
-    scan.beside(&nums);
+    if !nums.is_empty() {
+        scan.long_digit_runs(&nums);
+        scan.units(&nums);
+        scan.cued(&nums);
+        scan.beside(&nums);
+    }
     let mut out = scan.out;
     out.sort_by_key(|q| q.span().start);
     out
@@ -638,6 +652,14 @@ impl Scan<'_> {
 
     /// Bare numbers after 身高 / 体重 / 身高体重.
     fn cued(&mut self, nums: &[Num]) {
+        let text = self.norm.as_str();
+        if !HEIGHT_CUES
+            .iter()
+            .chain(WEIGHT_CUES)
+            .any(|w| text.contains(w))
+        {
+            return;
+        }
         let positions: Vec<(usize, Cue)> = (0..self.chars.len())
             .filter_map(|i| {
                 if BOTH_CUES.iter().any(|w| self.starts(i, w)) {

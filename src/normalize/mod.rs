@@ -104,40 +104,39 @@ impl Normalized {
 /// assert_eq!(n.script(), kefu::Script::Traditional);
 /// ```
 pub fn normalize(original: &str) -> Normalized {
+    let han = &*HAN;
     let mut traditional = 0u32;
     let mut simplified = 0u32;
-    // Step 1: fold, remembering where each character came from.
-    let mut folded: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
-    for (at, c) in original.char_indices() {
-        let end = at + c.len_utf8();
-        match script_mark(c) {
-            Some(Script::Traditional) => traditional += 1,
-            Some(Script::Simplified) => simplified += 1,
-            _ => {}
-        }
-        folded.push((fold_char(c), at as u32, end as u32));
-    }
-    // Steps 2 and 3 in one pass: emoticon codes become one space each; runs of one
-    // punctuation mark and of spaces collapse; leading spaces go.
     let mut text = String::with_capacity(original.len());
     let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
     let mut last: Option<char> = None;
-    let mut i = 0;
-    while let Some(&(ch, start, end)) = folded.get(i) {
-        let (c, end) = match (ch == '[')
-            .then(|| emoticon_len(folded.get(i..).unwrap_or(&[])))
-            .flatten()
-        {
-            Some(len) => {
-                let stop = folded.get(i + len - 1).map_or(end, |x| x.2);
-                i += len;
-                (' ', stop)
+    // One pass: fold each character; an emoticon code becomes one space; runs of one
+    // punctuation mark and of spaces collapse; leading spaces go.
+    let mut chars = original.char_indices();
+    while let Some((at, raw)) = chars.next() {
+        let (folded, mark) = han.fold(raw);
+        match mark {
+            MARK_TRADITIONAL => traditional += 1,
+            MARK_SIMPLIFIED => simplified += 1,
+            _ => {}
+        }
+        let mut end = at + raw.len_utf8();
+        let mut c = folded;
+        if c == '[' {
+            if let Some(len) = emoticon_len(chars.as_str()) {
+                // The code's characters are Han; they still count towards the script.
+                for (_, inner) in chars.by_ref().take(len) {
+                    match han.fold(inner).1 {
+                        MARK_TRADITIONAL => traditional += 1,
+                        MARK_SIMPLIFIED => simplified += 1,
+                        _ => {}
+                    }
+                    end += inner.len_utf8();
+                }
+                c = ' ';
             }
-            None => {
-                i += 1;
-                (ch, end)
-            }
-        };
+        }
+        let (start, end) = (at as u32, end as u32);
         let collapsible = c == ' ' || is_punctuation(c);
         if collapsible && last == Some(c) {
             // Widen the previous character's origin to cover the whole run.
@@ -175,12 +174,13 @@ pub fn normalize(original: &str) -> Normalized {
     }
 }
 
-/// The length, in folded characters, of an emoticon code starting at `chars[0] == '['`.
-fn emoticon_len(chars: &[(char, u32, u32)]) -> Option<usize> {
-    // `[`, then one to four Han characters, then `]`.
-    for (han, &(c, _, _)) in chars.iter().skip(1).take(5).enumerate() {
+/// The number of characters after a `[` that close an emoticon code: one to four Han
+/// characters, then `]` (full-width forms fold to the same).
+fn emoticon_len(after: &str) -> Option<usize> {
+    for (han, c) in after.chars().take(5).enumerate() {
+        let c = fold_char(c);
         if c == ']' {
-            return (1..=4).contains(&han).then_some(han + 2);
+            return (1..=4).contains(&han).then_some(han + 1);
         }
         if !is_han(c) {
             return None;
@@ -204,21 +204,31 @@ fn emoticon_len(chars: &[(char, u32, u32)]) -> Option<usize> {
 /// assert_eq!(to_traditional("没关系，可以干洗"), "沒關係，可以乾洗");
 /// ```
 pub fn to_traditional(simplified: &str) -> String {
+    let han = &*HAN;
     let mut out = String::with_capacity(simplified.len() + simplified.len() / 2);
     let mut rest = simplified;
     while let Some(c) = rest.chars().next() {
-        if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
-            out.push_str(to);
-            rest = rest.get(from.len()..).unwrap_or("");
-            continue;
+        if han.phrase_heads.contains(&c) {
+            if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
+                out.push_str(to);
+                rest = rest.get(from.len()..).unwrap_or("");
+                continue;
+            }
         }
-        out.push(
-            s2t_table::S2T
+        let to = match han_slot(c) {
+            Some(k) => han
+                .s2t
+                .get(k)
+                .copied()
+                .filter(|&to| to != 0)
+                .and_then(char::from_u32),
+            None => s2t_table::S2T
                 .binary_search_by_key(&c, |&(from, _)| from)
                 .ok()
                 .and_then(|k| s2t_table::S2T.get(k))
-                .map_or(c, |&(_, to)| to),
-        );
+                .map(|&(_, to)| to),
+        };
+        out.push(to.unwrap_or(c));
         rest = rest.get(c.len_utf8()..).unwrap_or("");
     }
     out
@@ -264,19 +274,33 @@ pub(crate) fn is_punctuation(c: char) -> bool {
 const HAN_BASE: u32 = 0x3400;
 const HAN_END: u32 = 0xA000;
 
-/// Dense tables over U+3400..U+A000: the simplified form of each traditional character
-/// (0 = unchanged), and the script each character marks (0 none, 1 traditional, 2 simplified).
+/// Dense tables over U+3400..U+A000: the simplified form of each traditional character and
+/// the traditional form of each simplified one (0 = unchanged), and the script each
+/// character marks (0 none, 1 traditional, 2 simplified).
 struct HanTables {
     t2s: Vec<u32>,
+    s2t: Vec<u32>,
     mark: Vec<u8>,
+    /// The first characters of [`S2T_PHRASES`], so most characters skip the phrase check.
+    phrase_heads: Vec<char>,
 }
 
 static HAN: LazyLock<HanTables> = LazyLock::new(|| {
     let size = (HAN_END - HAN_BASE) as usize;
     let mut tables = HanTables {
         t2s: vec![0; size],
+        s2t: vec![0; size],
         mark: vec![0; size],
+        phrase_heads: S2T_PHRASES
+            .iter()
+            .filter_map(|(from, _)| from.chars().next())
+            .collect(),
     };
+    for &(from, to) in s2t_table::S2T {
+        if let Some(slot) = han_slot(from).and_then(|k| tables.s2t.get_mut(k)) {
+            *slot = to as u32;
+        }
+    }
     for &(from, to) in t2s_table::T2S {
         if let Some(slot) = han_slot(from).and_then(|k| tables.t2s.get_mut(k)) {
             *slot = to as u32;
@@ -300,17 +324,35 @@ fn han_slot(c: char) -> Option<usize> {
         .then(|| (c - HAN_BASE) as usize)
 }
 
-fn script_mark(c: char) -> Option<Script> {
-    let mark = han_slot(c).and_then(|k| HAN.mark.get(k).copied())?;
-    match mark {
-        1 => Some(Script::Traditional),
-        2 => Some(Script::Simplified),
-        _ => None,
+const MARK_TRADITIONAL: u8 = 1;
+const MARK_SIMPLIFIED: u8 = 2;
+
+impl HanTables {
+    /// Folds one character and says which script it marks, with one table lookup for Han.
+    fn fold(&self, c: char) -> (char, u8) {
+        match han_slot(c) {
+            Some(k) => {
+                let mark = self.mark.get(k).copied().unwrap_or(0);
+                let to = self.t2s.get(k).copied().unwrap_or(0);
+                let folded = if to == 0 {
+                    c
+                } else {
+                    char::from_u32(to).unwrap_or(c)
+                };
+                (folded, mark)
+            }
+            None => (fold_other(c), 0),
+        }
     }
 }
 
 /// Folds one character: width, case, script and a few CJK marks.
 pub(crate) fn fold_char(c: char) -> char {
+    HAN.fold(c).0
+}
+
+/// Folds a character outside the Han table's range.
+fn fold_other(c: char) -> char {
     match c {
         'A'..='Z' => c.to_ascii_lowercase(),
         '\u{0}'..='\u{7F}' if c.is_ascii_whitespace() => ' ',
@@ -325,9 +367,20 @@ pub(crate) fn fold_char(c: char) -> char {
         '〜' => '~',
         '￥' => '¥',
         _ if c.is_whitespace() => ' ',
-        _ => match han_slot(c).and_then(|k| HAN.t2s.get(k).copied()) {
-            Some(to) if to != 0 => char::from_u32(to).unwrap_or(c),
-            _ => c,
-        },
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{s2t_table, to_traditional};
+
+    /// The dense table and the generated pairs agree on every character, inside the table's
+    /// range and outside it.
+    #[test]
+    fn every_pair_converts() {
+        for &(from, to) in s2t_table::S2T {
+            assert_eq!(to_traditional(&from.to_string()), to.to_string(), "{from}");
+        }
     }
 }

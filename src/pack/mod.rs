@@ -664,6 +664,18 @@ pub enum Stage {
     Any,
 }
 
+impl Stage {
+    /// The stage's name as packs write it: `pre_sale`, `in_sale`, `after_sale`, `any`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stage::PreSale => "pre_sale",
+            Stage::InSale => "in_sale",
+            Stage::AfterSale => "after_sale",
+            Stage::Any => "any",
+        }
+    }
+}
+
 /// A prepared reply.
 ///
 /// Its text may hold `{slot}`s filled from the shop's facts when it is offered (see

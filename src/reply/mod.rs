@@ -298,6 +298,8 @@ struct Compiled {
     objections: Vec<ObjectionKind>,
     /// For a payment-reminder template: which reminder it is.
     reminder: Option<ReminderKind>,
+    /// Tagged `risk_free`: offered with more weight when the product is a risky buy.
+    risk_free: bool,
 }
 
 /// The pack's templates, compiled and linted.
@@ -361,7 +363,11 @@ impl Replies {
                 }
             }
             // Lint the text with each slot standing in as a neutral word.
-            let sample = render(&t.text, &mut |_| Some("这款".to_owned())).unwrap_or_default();
+            let sample = render(&t.text, &mut |_, out| {
+                out.push_str("这款");
+                true
+            })
+            .unwrap_or_default();
             for finding in linter.lint(&sample, None) {
                 if finding.level == Level::Error {
                     return Err(PackError::TemplateLint {
@@ -441,6 +447,7 @@ impl Replies {
                 avoid,
                 objections,
                 reminder,
+                risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
             });
         }
         let mut cue_list: Vec<String> = Vec::new();
@@ -533,7 +540,9 @@ impl Replies {
             catalog: request.catalog,
             shop: request.shop,
         };
-        render(&c.template.text, &mut |slot| facts.fill(slot))
+        render(&c.template.text, &mut |slot, out| {
+            facts.fill(slot).map(|v| out.push_str(&v)).is_some()
+        })
     }
 
     /// Which reminder a template is, when it is on the payment-reminder board.

@@ -6,7 +6,7 @@
 //! Each is scored without building any text; reasons and texts are written only for the
 //! replies returned. Slot values are worked out on first use and kept for the request.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use aho_corasick::AhoCorasick;
 
@@ -52,7 +52,9 @@ struct Context<'a> {
     sent: &'a [String],
     wrap_up: bool,
     facts: Facts<'a>,
-    values: Vec<OnceCell<Option<String>>>,
+    values: [OnceCell<Option<String>>; SLOTS.len()],
+    /// Per slot, whether it can be filled, once known.
+    known: [Cell<Option<bool>>; SLOTS.len()],
     /// Per template cue (by id), whether the message holds it.
     said: Vec<bool>,
 }
@@ -62,6 +64,25 @@ impl Context<'_> {
         let cell = self.values.get(slot)?;
         cell.get_or_init(|| SLOTS.get(slot).and_then(|name| self.facts.fill(name)))
             .as_deref()
+    }
+
+    /// Whether a slot can be filled, without writing its value when that is cheap to tell.
+    fn has(&self, slot: usize) -> bool {
+        let Some(known) = self.known.get(slot) else {
+            return false;
+        };
+        if let Some(has) = known.get() {
+            return has;
+        }
+        let has = match self.values.get(slot).and_then(OnceCell::get) {
+            Some(value) => value.is_some(),
+            None => SLOTS
+                .get(slot)
+                .and_then(|name| self.facts.can_fill(name))
+                .unwrap_or_else(|| self.value(slot).is_some()),
+        };
+        known.set(Some(has));
+        has
     }
 
     fn shown(&self, name: &TraitName) -> Option<f32> {
@@ -112,7 +133,8 @@ impl Replies {
                 catalog: request.catalog,
                 shop: request.shop,
             },
-            values: SLOTS.iter().map(|_| OnceCell::new()).collect(),
+            values: std::array::from_fn(|_| OnceCell::new()),
+            known: std::array::from_fn(|_| Cell::new(None)),
             said: self.cues_said(&analysis.normalized),
             present,
         };
@@ -166,9 +188,13 @@ impl Replies {
             let Some((_, score)) = self.weigh(c, &ctx, Some(&mut reasons)) else {
                 continue;
             };
-            let Some(text) = render(&c.template.text, &mut |slot| {
-                let k = SLOTS.iter().position(|s| *s == slot)?;
-                ctx.value(k).map(str::to_owned)
+            let Some(text) = render(&c.template.text, &mut |slot, out| {
+                SLOTS
+                    .iter()
+                    .position(|s| *s == slot)
+                    .and_then(|k| ctx.value(k))
+                    .map(|v| out.push_str(v))
+                    .is_some()
             }) else {
                 continue;
             };
@@ -287,10 +313,10 @@ impl Replies {
         {
             return None;
         }
-        if c.missing.iter().any(|&slot| ctx.value(slot).is_some()) {
+        if c.missing.iter().any(|&slot| ctx.has(slot)) {
             return None;
         }
-        if !c.slot_ids.iter().all(|&slot| ctx.value(slot).is_some()) {
+        if !c.slot_ids.iter().all(|&slot| ctx.has(slot)) {
             return None;
         }
         let mut tally = Tally {
@@ -356,10 +382,14 @@ impl Replies {
                 -STAGE_MISMATCH
             };
             tally.add(ReasonKind::Stage, weight, || {
-                format!("{:?} for {:?}", t.stage, stage)
+                format!(
+                    "written for {}, the buyer is at {}",
+                    t.stage.as_str(),
+                    stage.as_str()
+                )
             });
         }
-        if t.tags.iter().any(|tag| tag == "risk_free") {
+        if c.risk_free {
             if let Some(worry) = risky(request) {
                 tally.add(ReasonKind::Risk, RISK_WEIGHT, || {
                     format!("{worry} product, and the shop allows free returns")

@@ -2,7 +2,7 @@
 //! as a suggestion so the buyer decides.
 
 use crate::analysis::Analysis;
-use crate::extract::{Quantity, format_number};
+use crate::extract::{Quantity, format_number, push_number};
 use crate::facts::{Product, SizeRow};
 
 /// A size label as buyers read it: `M码`, `38码`.
@@ -101,18 +101,32 @@ fn rows(chart: &[SizeRow], value: f32, range: impl Fn(&SizeRow) -> Option<[f32; 
 
 /// A short summary of the chart: `S码适合身高150-158cm，M码适合身高158-165cm`.
 pub(crate) fn chart_summary(product: &Product) -> Option<String> {
-    let parts: Vec<String> = product
+    // One buffer for the whole summary: this runs for every size question.
+    let mut out = String::with_capacity(product.size_chart.len() * 40);
+    for r in &product.size_chart {
+        let (what, [lo, hi], unit) = match (r.height_cm, r.foot_mm) {
+            (Some(range), _) => ("适合身高", range, "cm"),
+            (None, Some(range)) => ("适合脚长", range, "mm"),
+            (None, None) => continue,
+        };
+        if !out.is_empty() {
+            out.push('，');
+        }
+        out.push_str(&r.size);
+        out.push('码');
+        out.push_str(what);
+        push_number(&mut out, f64::from(lo));
+        out.push('-');
+        push_number(&mut out, f64::from(hi));
+        out.push_str(unit);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// True when [`chart_summary`] has something to say, without writing it.
+pub(crate) fn has_chart(product: &Product) -> bool {
+    product
         .size_chart
         .iter()
-        .filter_map(|r| {
-            let n = |x: f32| format_number(f64::from(x));
-            if let Some([lo, hi]) = r.height_cm {
-                Some(format!("{}适合身高{}-{}cm", label(&r.size), n(lo), n(hi)))
-            } else {
-                r.foot_mm
-                    .map(|[lo, hi]| format!("{}适合脚长{}-{}mm", label(&r.size), n(lo), n(hi)))
-            }
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("，"))
+        .any(|r| r.height_cm.is_some() || r.foot_mm.is_some())
 }

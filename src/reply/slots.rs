@@ -1,7 +1,5 @@
 //! Slots: the `{name}`s a template's text may hold, and how each is filled from the facts.
 
-use std::fmt::Write as _;
-
 use crate::analysis::Analysis;
 use crate::extract::Quantity;
 use crate::facts::{Catalog, Product, ShopContext};
@@ -91,6 +89,49 @@ impl Facts<'_> {
 }
 
 impl Facts<'_> {
+    /// Whether [`Facts::fill`] would give a value, when that is cheap to tell without
+    /// writing the value; `None` when only filling can tell.
+    pub(crate) fn can_fill(&self, slot: &str) -> Option<bool> {
+        let product = self.product;
+        let shop = self.shop;
+        let filled = |s: &str| !s.trim().is_empty();
+        let shop_says = |f: fn(&ShopContext) -> &str| shop.is_some_and(|s| filled(f(s)));
+        Some(match slot {
+            "product" => product.is_some_and(|p| !p.name.is_empty()),
+            "material" | "style" | "colors" | "season" => {
+                product.is_some_and(|p| p.attributes.get(slot).is_some_and(|v| filled(v)))
+            }
+            "selling_point" => product.is_some_and(|p| !p.selling_points.is_empty()),
+            "price" => product.is_some_and(|p| p.price.is_some()),
+            "size_chart" => product.is_some_and(size::has_chart),
+            "promotion" => shop.is_some_and(|s| !s.promotions.is_empty()),
+            "coupon" => shop.is_some_and(|s| !s.coupons.is_empty()),
+            "carriers" => shop.is_some_and(|s| !s.carriers.is_empty()),
+            "dispatch_cutoff" => shop_says(|s| &s.dispatch_cutoff),
+            "delivery_days" => shop_says(|s| &s.delivery_days),
+            "return_policy" => shop_says(|s| &s.return_policy),
+            "service_hours" => shop_says(|s| &s.service_hours),
+            "brand" => shop_says(|s| &s.brand),
+            "instalments" => shop_says(|s| &s.instalments),
+            "new_address" => self.has_noted(NoteKind::Address),
+            "new_recipient" => self.has_noted(NoteKind::Recipient),
+            "order_number" => self
+                .analysis
+                .quantities
+                .iter()
+                .any(|q| matches!(q, Quantity::OrderNumber { .. })),
+            _ => return None,
+        })
+    }
+
+    fn has_noted(&self, kind: NoteKind) -> bool {
+        self.analysis
+            .notes
+            .iter()
+            .find(|n| n.kind == kind)
+            .is_some_and(|n| n.value.is_some())
+    }
+
     /// The new value the buyer gave for an order note of `kind` (地址改成 …).
     fn noted(&self, kind: NoteKind) -> Option<String> {
         self.analysis
@@ -204,18 +245,82 @@ pub(crate) fn slots_in(text: &str) -> Vec<&str> {
     out
 }
 
-/// The text with every slot filled, or `None` when one cannot be.
-pub(crate) fn render(text: &str, fill: &mut dyn FnMut(&str) -> Option<String>) -> Option<String> {
+/// The text with every slot filled, or `None` when one cannot be. `fill` appends the value of
+/// the slot it is given to the text so far, and says whether it could.
+pub(crate) fn render(
+    text: &str,
+    fill: &mut dyn FnMut(&str, &mut String) -> bool,
+) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(rest.get(..open).unwrap_or(""));
         let after = rest.get(open + 1..).unwrap_or("");
         let close = after.find('}')?;
-        let value = fill(after.get(..close).unwrap_or(""))?;
-        let _ = write!(out, "{value}");
+        if !fill(after.get(..close).unwrap_or(""), &mut out) {
+            return None;
+        }
         rest = after.get(close + 1..).unwrap_or("");
     }
     out.push_str(rest);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Facts, SLOTS};
+    use crate::facts::{Product, ShopContext, demo};
+
+    /// `can_fill` is a shortcut for `fill(..).is_some()`: the two must never disagree, or a
+    /// template would be offered with a slot it cannot fill (or hidden when it could be).
+    #[test]
+    fn can_fill_agrees_with_fill() {
+        let engine = crate::Engine::builtin();
+        let catalog = demo::catalog();
+        let mut bare = Product {
+            name: "新品".to_owned(),
+            ..Product::default()
+        };
+        bare.attributes
+            .insert("material".to_owned(), "  ".to_owned());
+        let mut products: Vec<Option<&Product>> = catalog.products.iter().map(Some).collect();
+        products.push(Some(&bare));
+        products.push(None);
+        let shop = demo::shop();
+        let blank = ShopContext {
+            brand: " ".to_owned(),
+            ..ShopContext::default()
+        };
+        let messages = [
+            "你好",
+            "地址改成上海市浦东新区世纪大道100号",
+            "收件人改成张三",
+            "订单号1234567890123查一下",
+            "165cm 50kg穿什么码？",
+            "M码还有吗",
+        ];
+        for message in messages {
+            let analysis = engine.analyze(message);
+            for &product in &products {
+                for shop in [Some(&shop), Some(&blank), None] {
+                    let facts = Facts {
+                        analysis: &analysis,
+                        product,
+                        catalog: Some(&catalog),
+                        shop,
+                    };
+                    for slot in SLOTS {
+                        if let Some(can) = facts.can_fill(slot) {
+                            assert_eq!(
+                                can,
+                                facts.fill(slot).is_some(),
+                                "slot {slot}, message {message}, product {:?}",
+                                product.map(|p| &p.id)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
