@@ -30,6 +30,8 @@ struct Tally<'r> {
 }
 
 impl Tally<'_> {
+    // Inlined so that scoring without reasons is a bare addition.
+    #[inline(always)]
     fn add(&mut self, kind: ReasonKind, weight: f32, detail: impl FnOnce() -> String) {
         self.score += weight;
         if let Some(out) = self.reasons.as_deref_mut() {
@@ -139,36 +141,50 @@ impl Replies {
             present,
         };
 
-        // The templates worth a look, each once, in pack order.
-        let mut look: Vec<usize> = Vec::new();
+        // The templates worth a look, each once, in pack order: a bit per template.
+        let mut look = vec![0u64; self.templates.len().div_ceil(64)];
+        let mut mark = |list: &[usize]| {
+            for &k in list {
+                if let Some(word) = look.get_mut(k / 64) {
+                    *word |= 1 << (k % 64);
+                }
+            }
+        };
         if advice.reminder_now.is_some() {
-            look.extend(&self.reminders);
+            mark(&self.reminders);
         }
         if !analysis.objections.is_empty() {
-            look.extend(&self.for_objections);
+            mark(&self.for_objections);
         }
         if analysis.traits.iter().any(|t| t.present) {
-            look.extend(&self.for_traits);
+            mark(&self.for_traits);
         }
         if ctx.wrap_up {
-            look.extend(&self.wrap_ups);
+            mark(&self.wrap_ups);
         }
         for (intent, _) in &ctx.present {
-            look.extend(self.by_intent.get(intent.index()).into_iter().flatten());
+            if let Some(list) = self.by_intent.get(intent.index()) {
+                mark(list);
+            }
         }
-        look.sort_unstable();
-        look.dedup();
 
         // (template, the intent it answers, score)
-        let mut scored: Vec<(usize, Option<Intent>, f32)> = look
-            .into_iter()
-            .filter_map(|k| {
-                let c = self.templates.get(k)?;
-                let (intent, score) = self.weigh(c, &ctx, None)?;
-                Some((k, intent, score))
-            })
-            .collect();
-        scored.sort_by(|a, b| {
+        let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::new();
+        for (w, &word) in look.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let k = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Some(c) = self.templates.get(k) else {
+                    continue;
+                };
+                if let Some((intent, score)) = self.weigh(c, &ctx, None) {
+                    scored.push((k, intent, score));
+                }
+            }
+        }
+        // Template ids are unique, so the order is total and an unstable sort is exact.
+        scored.sort_unstable_by(|a, b| {
             b.2.total_cmp(&a.2)
                 .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
         });
@@ -258,7 +274,7 @@ impl Replies {
                 picked.push((t, score));
             }
         }
-        picked.sort_by(|a, b| {
+        picked.sort_unstable_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
         });
@@ -305,7 +321,7 @@ impl Replies {
     ) -> Option<(Option<Intent>, f32)> {
         let t = &c.template;
         let request = ctx.request;
-        let fit = self.fit(c, ctx)?;
+        // The cheapest refusal first.
         if !t.categories.is_empty()
             && !request
                 .product
@@ -313,6 +329,7 @@ impl Replies {
         {
             return None;
         }
+        let fit = self.fit(c, ctx)?;
         if c.missing.iter().any(|&slot| ctx.has(slot)) {
             return None;
         }
