@@ -206,12 +206,20 @@ fn emoticon_len(after: &str) -> Option<usize> {
 pub fn to_traditional(simplified: &str) -> String {
     let han = &*HAN;
     let mut out = String::with_capacity(simplified.len() + simplified.len() / 2);
-    let mut rest = simplified;
-    while let Some(c) = rest.chars().next() {
+    let mut chars = simplified.char_indices();
+    while let Some((at, c)) = chars.next() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
         if han.phrase_heads.contains(&c) {
+            let rest = simplified.get(at..).unwrap_or("");
             if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
                 out.push_str(to);
-                rest = rest.get(from.len()..).unwrap_or("");
+                // Every phrase is two characters: skip the second.
+                for _ in 1..from.chars().count() {
+                    chars.next();
+                }
                 continue;
             }
         }
@@ -222,14 +230,14 @@ pub fn to_traditional(simplified: &str) -> String {
                 .copied()
                 .filter(|&to| to != 0)
                 .and_then(char::from_u32),
-            None => s2t_table::S2T
+            None => han
+                .s2t_other
                 .binary_search_by_key(&c, |&(from, _)| from)
                 .ok()
-                .and_then(|k| s2t_table::S2T.get(k))
+                .and_then(|k| han.s2t_other.get(k))
                 .map(|&(_, to)| to),
         };
         out.push(to.unwrap_or(c));
-        rest = rest.get(c.len_utf8()..).unwrap_or("");
     }
     out
 }
@@ -283,6 +291,8 @@ struct HanTables {
     mark: Vec<u8>,
     /// The first characters of [`S2T_PHRASES`], so most characters skip the phrase check.
     phrase_heads: Vec<char>,
+    /// The simplified→traditional pairs outside the dense range, sorted.
+    s2t_other: Vec<(char, char)>,
 }
 
 static HAN: LazyLock<HanTables> = LazyLock::new(|| {
@@ -294,6 +304,11 @@ static HAN: LazyLock<HanTables> = LazyLock::new(|| {
         phrase_heads: S2T_PHRASES
             .iter()
             .filter_map(|(from, _)| from.chars().next())
+            .collect(),
+        s2t_other: s2t_table::S2T
+            .iter()
+            .copied()
+            .filter(|&(from, _)| han_slot(from).is_none())
             .collect(),
     };
     for &(from, to) in s2t_table::S2T {
