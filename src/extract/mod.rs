@@ -310,11 +310,11 @@ struct Num {
 /// The scanner's view of the normalised text.
 struct Scan<'a> {
     norm: &'a Normalized,
-    chars: Vec<(usize, char)>,
+    chars: &'a [(usize, char)],
     /// The characters alone, for slices handed to the numeral parser.
-    plain: Vec<char>,
+    plain: &'a [char],
     len: usize,
-    used: Vec<bool>,
+    used: &'a mut [bool],
     out: Vec<Quantity>,
     /// What was found, by char range, for the rules that look beside a quantity.
     placed: Vec<(QuantityKind, usize, usize)>,
@@ -333,12 +333,35 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     {
         return Vec::new();
     }
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
-    chars.extend(text.char_indices());
-    let plain: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
+    // Buyer messages are short: their characters fit in buffers on the stack.
+    const SHORT: usize = 96;
+    let count = text.chars().count();
+    let (mut chars_buf, mut plain_buf, mut used_buf) =
+        ([(0, '\0'); SHORT], ['\0'; SHORT], [false; SHORT]);
+    let (mut chars_heap, mut plain_heap, mut used_heap) = (Vec::new(), Vec::new(), Vec::new());
+    let (chars, plain, used): (&mut [(usize, char)], &mut [char], &mut [bool]) = if count <= SHORT {
+        (
+            chars_buf.get_mut(..count).unwrap_or_default(),
+            plain_buf.get_mut(..count).unwrap_or_default(),
+            used_buf.get_mut(..count).unwrap_or_default(),
+        )
+    } else {
+        chars_heap.resize(count, (0, '\0'));
+        plain_heap.resize(count, '\0');
+        used_heap.resize(count, false);
+        (&mut chars_heap, &mut plain_heap, &mut used_heap)
+    };
+    for ((slot, plain), (at, c)) in chars
+        .iter_mut()
+        .zip(plain.iter_mut())
+        .zip(text.char_indices())
+    {
+        *slot = (at, c);
+        *plain = c;
+    }
     let mut scan = Scan {
         norm,
-        used: vec![false; chars.len()],
+        used,
         len: text.len(),
         chars,
         plain,

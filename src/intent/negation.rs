@@ -37,6 +37,9 @@ impl Cues {
     /// The cue that cancels the word at `start..end` of the normalised text, if any, as a
     /// span of the original message.
     pub(crate) fn negation(&self, norm: &Normalized, start: usize, end: usize) -> Option<Span> {
+        if self.before.is_empty() && self.after.is_empty() {
+            return None;
+        }
         let text = norm.as_str();
         let close = |from: usize, to: usize| {
             text.get(from..to).is_some_and(|between| {
@@ -44,13 +47,13 @@ impl Cues {
                     && !between.chars().any(|c| c == ' ' || is_punctuation(c))
             })
         };
-        let asked = text.get(end..).is_some_and(clause_is_question);
         let before = self
             .before
             .iter()
             .rev()
             .find(|&&(_, e)| e <= start)
-            .filter(|&&(_, e)| !asked && close(e, start));
+            .filter(|&&(_, e)| close(e, start))
+            .filter(|_| !text.get(end..).is_some_and(clause_is_question));
         let after = self
             .after
             .iter()

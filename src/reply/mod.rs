@@ -284,7 +284,6 @@ pub struct Suggestions {
 struct Compiled {
     template: Template,
     intents: Vec<Intent>,
-    slots: Vec<String>,
     /// The slots as positions in [`SLOTS`].
     slot_ids: Vec<usize>,
     /// `when_missing`, as positions in [`SLOTS`].
@@ -300,6 +299,38 @@ struct Compiled {
     reminder: Option<ReminderKind>,
     /// Tagged `risk_free`: offered with more weight when the product is a risky buy.
     risk_free: bool,
+    /// The text cut at its slots, so filling it needs no parsing; `None` for a text with a
+    /// brace left open, which never renders.
+    pieces: Option<Vec<Piece>>,
+    /// The slots, listed for the reasons.
+    slots_listed: String,
+}
+
+/// A piece of a template's text: words as written, or a slot by position in [`SLOTS`].
+#[derive(Clone, Debug)]
+enum Piece {
+    Text(std::ops::Range<usize>),
+    Slot(usize),
+}
+
+/// Cuts a template's text at its slots; `None` when a slot is not one of [`SLOTS`] or a
+/// brace is not closed.
+fn pieces(text: &str) -> Option<Vec<Piece>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text.get(at..)?.find('{').map(|k| at + k) {
+        if open > at {
+            out.push(Piece::Text(at..open));
+        }
+        let close = text.get(open..)?.find('}').map(|k| open + k)?;
+        let name = text.get(open + 1..close)?;
+        out.push(Piece::Slot(SLOTS.iter().position(|s| *s == name)?));
+        at = close + 1;
+    }
+    if at < text.len() {
+        out.push(Piece::Text(at..text.len()));
+    }
+    Some(out)
 }
 
 /// The pack's templates, compiled and linted.
@@ -435,10 +466,10 @@ impl Replies {
             let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
             let slot_ids = slots.iter().filter_map(position).collect();
             let missing = t.when_missing.iter().filter_map(position).collect();
+            let slots_listed = slots.join(", ");
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
-                slots,
                 slot_ids,
                 missing,
                 cue_ids: Vec::new(),
@@ -448,6 +479,8 @@ impl Replies {
                 objections,
                 reminder,
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
+                pieces: pieces(&t.text),
+                slots_listed,
             });
         }
         let mut cue_list: Vec<String> = Vec::new();

@@ -10,9 +10,9 @@ use std::cell::{Cell, OnceCell};
 
 use aho_corasick::AhoCorasick;
 
-use super::slots::{Facts, render};
+use super::slots::Facts;
 use super::{
-    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
+    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, Piece, REMINDER_FIT, RISK_WEIGHT,
     ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
     STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
 };
@@ -204,14 +204,7 @@ impl Replies {
             let Some((_, score)) = self.weigh(c, &ctx, Some(&mut reasons)) else {
                 continue;
             };
-            let Some(text) = render(&c.template.text, &mut |slot, out| {
-                SLOTS
-                    .iter()
-                    .position(|s| *s == slot)
-                    .and_then(|k| ctx.value(k))
-                    .map(|v| out.push_str(v))
-                    .is_some()
-            }) else {
+            let Some(text) = fill(c, &ctx) else {
                 continue;
             };
             let mut reply = Reply {
@@ -375,7 +368,7 @@ impl Replies {
             tally.add(
                 ReasonKind::Facts,
                 FACT_WEIGHT * c.slot_ids.len() as f32,
-                || c.slots.join(", "),
+                || c.slots_listed.clone(),
             );
         }
         if !c.cues.is_empty() {
@@ -479,6 +472,19 @@ impl Replies {
         }
         by_intent.map(|(i, score)| Fit::Intent(i, score))
     }
+}
+
+/// The template's text with its slots filled, or `None` when one cannot be.
+fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
+    let text = &c.template.text;
+    let mut out = String::with_capacity(text.len() + 48);
+    for piece in c.pieces.as_ref()? {
+        match piece {
+            Piece::Text(range) => out.push_str(text.get(range.clone())?),
+            Piece::Slot(k) => out.push_str(ctx.value(*k)?),
+        }
+    }
+    Some(out)
 }
 
 /// Opens a reply with an apology for the wait (S13), unless it already opens with one. The
