@@ -200,7 +200,7 @@ impl Replies {
             let Some(c) = self.templates.get(k) else {
                 continue;
             };
-            let mut reasons = Vec::new();
+            let mut reasons = Vec::with_capacity(8);
             let Some((_, score)) = self.weigh(c, &ctx, Some(&mut reasons)) else {
                 continue;
             };
@@ -337,13 +337,13 @@ impl Replies {
             Fit::Reminder => {
                 let kind = c.reminder;
                 tally.add(ReasonKind::Reminder, REMINDER_FIT, || {
-                    format!("the {} reminder is due", kind.map_or("", |k| k.as_str()))
+                    ["the ", kind.map_or("", |k| k.as_str()), " reminder is due"].concat()
                 });
                 Some(Intent::Payment)
             }
             Fit::Objection(kind) => {
                 tally.add(ReasonKind::Objection, OBJECTION_FIT, || {
-                    format!("answers a {kind} objection")
+                    ["answers a ", kind.as_str(), " objection"].concat()
                 });
                 None
             }
@@ -392,17 +392,19 @@ impl Replies {
                 -STAGE_MISMATCH
             };
             tally.add(ReasonKind::Stage, weight, || {
-                format!(
-                    "written for {}, the buyer is at {}",
+                [
+                    "written for ",
                     t.stage.as_str(),
-                    stage.as_str()
-                )
+                    ", the buyer is at ",
+                    stage.as_str(),
+                ]
+                .concat()
             });
         }
         if c.risk_free {
             if let Some(worry) = risky(request) {
                 tally.add(ReasonKind::Risk, RISK_WEIGHT, || {
-                    format!("{worry} product, and the shop allows free returns")
+                    [worry, " product, and the shop allows free returns"].concat()
                 });
             }
         }
@@ -418,7 +420,7 @@ impl Replies {
         let tone = request.profile.and_then(|p| p.tone.as_deref());
         if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
             tally.add(ReasonKind::Tone, TONE_WEIGHT, || {
-                format!("the {tone} tone used with this buyer before")
+                ["the ", tone, " tone used with this buyer before"].concat()
             });
         }
         if request.recently_sent.contains(&t.id) || ctx.sent.contains(&t.id) {
@@ -499,7 +501,7 @@ fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
         return;
     };
     let body = reply.text.strip_prefix("亲，").unwrap_or(&reply.text);
-    reply.text = format!("{opener}{body}");
+    reply.text = [opener.as_str(), body].concat();
     reply.reasons.push(Reason {
         kind: ReasonKind::Wait,
         detail: "the buyer waited: the reply opens with an apology".to_owned(),
