@@ -36,6 +36,8 @@ mod slots;
 pub use slots::SLOTS;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
@@ -243,8 +245,9 @@ impl PartialEq<&str> for ReasonKind {
 pub struct Reason {
     /// What moved the score, or changed the wording.
     pub kind: ReasonKind,
-    /// What it was about: the intent, the slots, the stage, the tag.
-    pub detail: String,
+    /// What it was about: the intent, the slots, the stage, the tag. Borrowed when it is a
+    /// fixed text, so explaining a reply allocates little.
+    pub detail: Cow<'static, str>,
     /// How much it added (negative: took away).
     pub weight: f32,
 }

@@ -6,6 +6,7 @@
 //! Each is scored without building any text; reasons and texts are written only for the
 //! replies returned. Slot values are worked out on first use and kept for the request.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 
 use aho_corasick::AhoCorasick;
@@ -32,12 +33,17 @@ struct Tally<'r> {
 impl Tally<'_> {
     // Inlined so that scoring without reasons is a bare addition.
     #[inline(always)]
-    fn add(&mut self, kind: ReasonKind, weight: f32, detail: impl FnOnce() -> String) {
+    fn add<D: Into<Cow<'static, str>>>(
+        &mut self,
+        kind: ReasonKind,
+        weight: f32,
+        detail: impl FnOnce() -> D,
+    ) {
         self.score += weight;
         if let Some(out) = self.reasons.as_deref_mut() {
             out.push(Reason {
                 kind,
-                detail: detail(),
+                detail: detail().into(),
                 weight,
             });
         }
@@ -221,7 +227,7 @@ impl Replies {
                 reply.text = to_traditional(&reply.text);
                 reply.reasons.push(Reason {
                     kind: ReasonKind::Script,
-                    detail: "the buyer writes traditional characters".to_owned(),
+                    detail: Cow::Borrowed("the buyer writes traditional characters"),
                     weight: 0.0,
                 });
             }
@@ -354,13 +360,15 @@ impl Replies {
                 None
             }
             Fit::Intent(intent, score) => {
-                tally.add(ReasonKind::Intent, score, || intent.as_str().to_owned());
+                tally.add(ReasonKind::Intent, score, || intent.as_str());
                 Some(intent)
             }
             Fit::WrapUp => {
-                tally.add(ReasonKind::Advice, WRAP_UP_FIT, || {
-                    "the session calls for wrapping up".to_owned()
-                });
+                tally.add(
+                    ReasonKind::Advice,
+                    WRAP_UP_FIT,
+                    || "the session calls for wrapping up",
+                );
                 None
             }
         };
@@ -379,9 +387,11 @@ impl Replies {
                 .and_then(|k| c.cues.get(k));
             match found {
                 Some(cue) => tally.add(ReasonKind::Cue, CUE_WEIGHT, || cue.clone()),
-                None => tally.add(ReasonKind::Cue, -NO_CUE, || {
-                    "none of its cues in the message".to_owned()
-                }),
+                None => tally.add(
+                    ReasonKind::Cue,
+                    -NO_CUE,
+                    || "none of its cues in the message",
+                ),
             }
         }
         if t.stage != Stage::Any {
@@ -391,15 +401,7 @@ impl Replies {
             } else {
                 -STAGE_MISMATCH
             };
-            tally.add(ReasonKind::Stage, weight, || {
-                [
-                    "written for ",
-                    t.stage.as_str(),
-                    ", the buyer is at ",
-                    stage.as_str(),
-                ]
-                .concat()
-            });
+            tally.add(ReasonKind::Stage, weight, || stage_detail(t.stage, stage));
         }
         if c.risk_free {
             if let Some(worry) = risky(request) {
@@ -424,9 +426,11 @@ impl Replies {
             });
         }
         if request.recently_sent.contains(&t.id) || ctx.sent.contains(&t.id) {
-            tally.add(ReasonKind::Rotation, -ROTATION_PENALTY, || {
-                "sent already in this conversation".to_owned()
-            });
+            tally.add(
+                ReasonKind::Rotation,
+                -ROTATION_PENALTY,
+                || "sent already in this conversation",
+            );
         }
         Some((intent, tally.score))
     }
@@ -476,6 +480,33 @@ impl Replies {
     }
 }
 
+/// Why the stage moved a template's score, in words; the usual pairs need no allocation.
+fn stage_detail(written: Stage, buyer: Stage) -> Cow<'static, str> {
+    use Stage::{AfterSale, InSale, PreSale};
+    Cow::Borrowed(match (written, buyer) {
+        (PreSale, PreSale) => "written for pre_sale, the buyer is at pre_sale",
+        (PreSale, InSale) => "written for pre_sale, the buyer is at in_sale",
+        (PreSale, AfterSale) => "written for pre_sale, the buyer is at after_sale",
+        (InSale, PreSale) => "written for in_sale, the buyer is at pre_sale",
+        (InSale, InSale) => "written for in_sale, the buyer is at in_sale",
+        (InSale, AfterSale) => "written for in_sale, the buyer is at after_sale",
+        (AfterSale, PreSale) => "written for after_sale, the buyer is at pre_sale",
+        (AfterSale, InSale) => "written for after_sale, the buyer is at in_sale",
+        (AfterSale, AfterSale) => "written for after_sale, the buyer is at after_sale",
+        _ => {
+            return Cow::Owned(
+                [
+                    "written for ",
+                    written.as_str(),
+                    ", the buyer is at ",
+                    buyer.as_str(),
+                ]
+                .concat(),
+            );
+        }
+    })
+}
+
 /// The template's text with its slots filled, or `None` when one cannot be.
 fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
     let text = &c.template.text;
@@ -504,7 +535,7 @@ fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
     reply.text = [opener.as_str(), body].concat();
     reply.reasons.push(Reason {
         kind: ReasonKind::Wait,
-        detail: "the buyer waited: the reply opens with an apology".to_owned(),
+        detail: Cow::Borrowed("the buyer waited: the reply opens with an apology"),
         weight: 0.0,
     });
 }

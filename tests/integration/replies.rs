@@ -105,7 +105,7 @@ fn two_intents_get_replies_that_answer_both() {
             r.reasons
                 .iter()
                 .filter(|x| x.kind == "intent")
-                .map(|x| x.detail.as_str())
+                .map(|x| x.detail.as_ref())
         })
         .collect();
     assert!(
