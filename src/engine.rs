@@ -399,7 +399,7 @@ impl Engine {
     /// Stage 2: the lexicon's words and the pack's rules in the normalised message.
     fn match_words(&self, norm: &Normalized) -> Matched {
         let inner = &*self.inner;
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(16);
         inner.lexicon.scan(norm.as_str(), &mut hits);
         let mut rule_hits = Vec::new();
         inner.rules.scan(norm.as_str(), &mut rule_hits);
@@ -428,7 +428,7 @@ impl Engine {
         let decided = board.decides(inner.threshold, &inner.only_alone);
         if !decided {
             if let Some(model) = &inner.fallback {
-                let mut features = Vec::new();
+                let mut features = Vec::with_capacity(64);
                 inner.segmenter.features(norm.as_str(), &mut features);
                 board.fallback(model, &features, Span::new(0, message.len()));
             }

@@ -175,7 +175,8 @@ impl Replies {
         }
 
         // (template, the intent it answers, score)
-        let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::new();
+        let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
+        let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::with_capacity(candidates);
         for (w, &word) in look.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {

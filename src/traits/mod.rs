@@ -260,7 +260,8 @@ impl TraitBoard {
 
     /// The scores: for gender and age band only the strongest value; strongest first.
     pub(crate) fn finish(self, threshold: f32) -> Vec<TraitScore> {
-        let mut scores: Vec<TraitScore> = Vec::new();
+        // One more for the purchase estimate, which is added after.
+        let mut scores: Vec<TraitScore> = Vec::with_capacity(self.entries.len() + 1);
         for (name, mut evidence) in self.entries {
             evidence.sort_by_key(|e| (e.span.start, e.span.end));
             let score = noisy_or(&evidence);

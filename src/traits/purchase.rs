@@ -39,10 +39,10 @@ pub(crate) fn estimate(
         .iter()
         .position(|t| t.name == Trait::Purchase)
         .map(|k| traits.remove(k).evidence)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| matches!(e.source, Source::Term { .. } | Source::Rule { .. }))
-        .collect();
+        .unwrap_or_default();
+    evidence.retain(|e| matches!(e.source, Source::Term { .. } | Source::Rule { .. }));
+    // The signs below add at most a handful of entries.
+    evidence.reserve(8);
     let fact = |from: String, weight: f32| Evidence {
         source: Source::Derived { from },
         span: Span::default(),
