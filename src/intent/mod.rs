@@ -268,10 +268,10 @@ impl Board {
                 .product();
             1.0 - miss < threshold
         };
-        let present: Vec<&IntentScore> = scores.iter().filter(|s| s.present).collect();
-        let decision = if present.is_empty() {
+        let mut present = scores.iter().filter(|s| s.present).peekable();
+        let decision = if present.peek().is_none() {
             Decision::Nothing
-        } else if present.iter().all(|s| by_fallback(s)) {
+        } else if present.all(by_fallback) {
             Decision::Fallback
         } else {
             Decision::Lexicon
