@@ -42,7 +42,12 @@ fn main() -> ExitCode {
     };
     let suggest = |m: &str| {
         engine
-            .suggest(&Request::new(m).product(product).catalog(&catalog).shop(&shop))
+            .suggest(
+                &Request::new(m)
+                    .product(product)
+                    .catalog(&catalog)
+                    .shop(&shop),
+            )
             .replies
             .len()
     };
@@ -69,7 +74,10 @@ fn main() -> ExitCode {
                 before = t;
             }
             let t = median_ns(&messages, |m| suggest(m));
-            println!("suggest: {t:>6.0} ns/message (+{:.0} after analyze)", t - before);
+            println!(
+                "suggest: {t:>6.0} ns/message (+{:.0} after analyze)",
+                t - before
+            );
         }
         "slowest" => {
             let mut times: Vec<(u128, &String)> = messages
