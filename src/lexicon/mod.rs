@@ -259,9 +259,12 @@ impl Lexicon {
             word.cues.push(role);
         }
         inherit(&mut words, &patterns)?;
+        // A contiguous NFA, not a DFA: on buyer messages it scans about as fast (more
+        // instructions, fewer cache misses), and the engine builds in about 30 ms instead of
+        // 37 ms and holds 7.5 MiB instead of 12 (README, Performance).
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .map_err(|e| PackError::Automaton {
                 message: e.to_string(),
