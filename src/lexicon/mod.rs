@@ -145,6 +145,9 @@ pub(crate) struct Lexicon {
     words: Vec<Word>,
     /// The normalised form of each word, index-aligned with `words`.
     patterns: Vec<String>,
+    /// Per word, whether it starts and ends with an ASCII letter or digit (and so must stand
+    /// apart from ASCII neighbours), index-aligned with `words`.
+    ascii_edges: Vec<(bool, bool)>,
 }
 
 impl Lexicon {
@@ -269,10 +272,18 @@ impl Lexicon {
             .map_err(|e| PackError::Automaton {
                 message: e.to_string(),
             })?;
+        let ascii_edges = patterns
+            .iter()
+            .map(|p| {
+                let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+                (alnum(p.bytes().next()), alnum(p.bytes().last()))
+            })
+            .collect();
         Ok(Lexicon {
             automaton,
             words,
             patterns,
+            ascii_edges,
         })
     }
 
@@ -285,29 +296,15 @@ impl Lexicon {
         for m in self.automaton.find_iter(text) {
             let (start, end) = (m.start(), m.end());
             let word = m.pattern().as_usize();
-            let ascii_word = self
-                .patterns
-                .get(word)
-                .is_some_and(|p| p.bytes().any(|b| b.is_ascii_alphanumeric()));
-            if ascii_word {
-                let glued_before = start
-                    .checked_sub(1)
-                    .and_then(|i| bytes.get(i))
+            let (ascii_start, ascii_end) = self.ascii_edges.get(word).copied().unwrap_or_default();
+            let alnum = |at: Option<usize>| {
+                at.and_then(|i| bytes.get(i))
                     .is_some_and(|b| b.is_ascii_alphanumeric())
-                    && self
-                        .patterns
-                        .get(word)
-                        .and_then(|p| p.bytes().next())
-                        .is_some_and(|b| b.is_ascii_alphanumeric());
-                let glued_after = bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric())
-                    && self
-                        .patterns
-                        .get(word)
-                        .and_then(|p| p.bytes().last())
-                        .is_some_and(|b| b.is_ascii_alphanumeric());
-                if glued_before || glued_after {
-                    continue;
-                }
+            };
+            let glued_before = ascii_start && alnum(start.checked_sub(1));
+            let glued_after = ascii_end && alnum(Some(end));
+            if glued_before || glued_after {
+                continue;
             }
             out.push(Hit { word, start, end });
         }
