@@ -575,6 +575,11 @@ impl Scan<'_> {
     /// The unit right after char `i` (one space allowed before it): its kind and end.
     fn unit_at(&self, i: usize) -> Option<(Unit, usize)> {
         let i = if self.ch(i) == Some(' ') { i + 1 } else { i };
+        // Most numbers have no unit: look through the list only when a unit could start here.
+        let next = self.ch(i)?;
+        if !UNITS.iter().any(|(word, _)| word.starts_with(next)) {
+            return None;
+        }
         for &(word, unit) in UNITS {
             if self.starts(i, word) {
                 let end = i + word.chars().count();

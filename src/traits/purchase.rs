@@ -55,7 +55,7 @@ pub(crate) fn estimate(
     let mut asked = false;
     for (intent, weight) in ASKS {
         if present(intent) {
-            evidence.push(fact(format!("asks about {intent}"), weight));
+            evidence.push(fact(["asks about ", intent.as_str()].concat(), weight));
             asked = true;
         }
     }
@@ -104,7 +104,7 @@ pub(crate) fn estimate(
             ObjectionKind::Need | ObjectionKind::Budget => 0.4,
             _ => 0.2,
         };
-        against.push((format!("objects: {}", o.kind), cut));
+        against.push((["objects: ", o.kind.as_str()].concat(), cut));
     }
     if let Some((_, Some(Phase::Overtime))) = session {
         against.push(("the chat has run long".to_owned(), 0.2));
