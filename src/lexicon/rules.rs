@@ -163,6 +163,10 @@ impl Rules {
     /// Every rule that matches, with the span of its first match.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
         let Some(set) = &self.set else { return };
+        // Most messages match no rule, and saying so is cheaper than listing all that match.
+        if !set.is_match(text) {
+            return;
+        }
         for k in set.matches(text).iter() {
             if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
                 out.push(RuleHit {
