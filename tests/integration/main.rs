@@ -6,6 +6,8 @@
 //!   (`tests/data/pack_errors.toml`).
 //! - `api` checks the public API: threads, packs built in code, evidence spans, decisions.
 //! - `properties` are proptest properties over arbitrary and adversarial Unicode input.
+//! - `snapshot` compares what the built-in engine makes of 600 corpus messages with
+//!   `tests/data/snapshot.tsv`, so work meant to keep behaviour cannot change it unseen.
 
 #![allow(
     clippy::unwrap_used,
@@ -25,6 +27,7 @@ mod properties;
 mod quantities;
 mod reminders;
 mod replies;
+mod snapshot;
 
 use std::path::PathBuf;
 
