@@ -16,6 +16,8 @@ const CLASSES: usize = Intent::ALL.len();
 /// Laplace smoothing.
 const ALPHA: f32 = 0.5;
 const MIN_COUNT: f32 = 3.0;
+/// How many of the strongest features a verdict names.
+const SHOWN: usize = 3;
 
 /// Features are 64-bit FNV hashes already; the map only spreads them, which costs a
 /// multiplication instead of a SipHash per lookup.
@@ -175,28 +177,39 @@ impl Fallback {
         }
         let probability = if norm > 0.0 { 1.0 / norm } else { 0.0 };
         let intent = Intent::ALL.get(best).copied()?;
-        // The strongest features for the winner: largest margin over the runner-up classes.
-        let mut weighed: Vec<(f32, &'t str)> = features
-            .iter()
-            .filter_map(|(hash, text)| {
-                let row = self.vocab.get(hash).and_then(|&k| self.loglik.get(k))?;
-                let own = row.get(best).copied()?;
-                let others = row
-                    .iter()
-                    .enumerate()
-                    .filter(|&(c, _)| c != best && self.trained.get(c).copied().unwrap_or(false))
-                    .map(|(_, &x)| x)
-                    .fold(f32::NEG_INFINITY, f32::max);
-                Some((own - others, *text))
-            })
-            .filter(|(margin, _)| *margin > 0.0)
-            .collect();
-        weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        weighed.dedup_by(|a, b| a.1 == b.1);
+        // The strongest features for the winner: largest margin over the runner-up classes,
+        // the three best kept in order (margin, then text), each text once.
+        let mut strongest: Vec<(f32, &'t str)> = Vec::with_capacity(SHOWN + 1);
+        for (hash, text) in features {
+            let Some(row) = self.vocab.get(hash).and_then(|&k| self.loglik.get(k)) else {
+                continue;
+            };
+            let Some(own) = row.get(best).copied() else {
+                continue;
+            };
+            let others = row
+                .iter()
+                .enumerate()
+                .filter(|&(c, _)| c != best && self.trained.get(c).copied().unwrap_or(false))
+                .map(|(_, &x)| x)
+                .fold(f32::NEG_INFINITY, f32::max);
+            let margin = own - others;
+            if margin <= 0.0 || strongest.iter().any(|(_, t)| t == text) {
+                continue;
+            }
+            let at = strongest
+                .iter()
+                .position(|(m, t)| margin.total_cmp(m).then(t.cmp(text)).is_gt())
+                .unwrap_or(strongest.len());
+            if at < SHOWN {
+                strongest.insert(at, (margin, *text));
+                strongest.truncate(SHOWN);
+            }
+        }
         Some(Verdict {
             intent,
             probability,
-            tokens: weighed.into_iter().take(3).map(|(_, t)| t).collect(),
+            tokens: strongest.into_iter().map(|(_, t)| t).collect(),
         })
     }
 }
