@@ -137,8 +137,8 @@ pub fn normalize(original: &str) -> Normalized {
             }
         }
         let (start, end) = (at as u32, end as u32);
-        let collapsible = c == ' ' || is_punctuation(c);
-        if collapsible && last == Some(c) {
+        // A repeat is rare, so only a repeat asks whether the character collapses.
+        if last == Some(c) && (c == ' ' || is_punctuation(c)) {
             // Widen the previous character's origin to cover the whole run.
             let width = c.len_utf8();
             let from = origin.len().saturating_sub(width);
