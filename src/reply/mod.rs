@@ -50,7 +50,7 @@ use crate::objection::ObjectionKind;
 use crate::pack::{Board, Level, Stage, Template};
 use crate::session::{Advice, Profile, ReminderKind, Session};
 use crate::traits::TraitName;
-use slots::{Facts, render, slots_in};
+use slots::{Facts, Piece, pieces};
 
 /// Weights of the ranking, in one place so the reasons and the docs agree.
 const TRAIT_WEIGHT: f32 = 0.3;
@@ -309,33 +309,6 @@ struct Compiled {
     slots_listed: String,
 }
 
-/// A piece of a template's text: words as written, or a slot by position in [`SLOTS`].
-#[derive(Clone, Debug)]
-enum Piece {
-    Text(std::ops::Range<usize>),
-    Slot(usize),
-}
-
-/// Cuts a template's text at its slots; `None` when a slot is not one of [`SLOTS`] or a
-/// brace is not closed.
-fn pieces(text: &str) -> Option<Vec<Piece>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(open) = text.get(at..)?.find('{').map(|k| at + k) {
-        if open > at {
-            out.push(Piece::Text(at..open));
-        }
-        let close = text.get(open..)?.find('}').map(|k| open + k)?;
-        let name = text.get(open + 1..close)?;
-        out.push(Piece::Slot(SLOTS.iter().position(|s| *s == name)?));
-        at = close + 1;
-    }
-    if at < text.len() {
-        out.push(Piece::Text(at..text.len()));
-    }
-    Some(out)
-}
-
 /// The pack's templates, compiled and linted.
 #[derive(Debug)]
 pub(crate) struct Replies {
@@ -387,21 +360,24 @@ impl Replies {
                 .iter()
                 .map(|i| parse_intent(i, &item, false))
                 .collect::<Result<Vec<_>, _>>()?;
-            let slots: Vec<String> = slots_in(&t.text).into_iter().map(str::to_owned).collect();
-            for slot in slots.iter().chain(&t.when_missing) {
-                if !SLOTS.contains(&slot.as_str()) {
-                    return Err(PackError::UnknownSlot {
-                        slot: slot.clone(),
-                        template: t.id.clone(),
-                    });
-                }
+            let unknown = |slot: &str| PackError::UnknownSlot {
+                slot: slot.to_owned(),
+                template: t.id.clone(),
+            };
+            let pieces = pieces(&t.text).map_err(unknown)?;
+            if let Some(slot) = t.when_missing.iter().find(|s| !SLOTS.contains(&s.as_str())) {
+                return Err(unknown(slot));
             }
             // Lint the text with each slot standing in as a neutral word.
-            let sample = render(&t.text, &mut |_, out| {
-                out.push_str("这款");
-                true
-            })
-            .unwrap_or_default();
+            let sample = pieces
+                .as_deref()
+                .and_then(|p| {
+                    slots::fill(&t.text, p, |_, out| {
+                        out.push_str("这款");
+                        true
+                    })
+                })
+                .unwrap_or_default();
             for finding in linter.lint(&sample, None) {
                 if finding.level == Level::Error {
                     return Err(PackError::TemplateLint {
@@ -467,9 +443,21 @@ impl Replies {
                 .filter(|c| !c.is_empty())
                 .collect();
             let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
-            let slot_ids = slots.iter().filter_map(position).collect();
             let missing = t.when_missing.iter().filter_map(position).collect();
-            let slots_listed = slots.join(", ");
+            // The slots of the text, in order, each once.
+            let mut slot_ids: Vec<usize> = Vec::new();
+            for piece in pieces.iter().flatten() {
+                if let Piece::Slot(k) = piece {
+                    if !slot_ids.contains(k) {
+                        slot_ids.push(*k);
+                    }
+                }
+            }
+            let slots_listed = slot_ids
+                .iter()
+                .filter_map(|&k| SLOTS.get(k).copied())
+                .collect::<Vec<_>>()
+                .join(", ");
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
@@ -482,7 +470,7 @@ impl Replies {
                 objections,
                 reminder,
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
-                pieces: pieces(&t.text),
+                pieces,
                 slots_listed,
             });
         }
@@ -576,8 +564,12 @@ impl Replies {
             catalog: request.catalog,
             shop: request.shop,
         };
-        render(&c.template.text, &mut |slot, out| {
-            facts.fill(slot).map(|v| out.push_str(&v)).is_some()
+        slots::fill(&c.template.text, c.pieces.as_deref()?, |k, out| {
+            SLOTS
+                .get(k)
+                .and_then(|name| facts.fill(name))
+                .map(|v| out.push_str(&v))
+                .is_some()
         })
     }
 

@@ -11,9 +11,9 @@ use std::cell::{Cell, OnceCell};
 
 use aho_corasick::AhoCorasick;
 
-use super::slots::Facts;
+use super::slots::{self, Facts};
 use super::{
-    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, Piece, REMINDER_FIT, RISK_WEIGHT,
+    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
     ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
     STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
 };
@@ -402,7 +402,15 @@ impl Replies {
             } else {
                 -STAGE_MISMATCH
             };
-            tally.add(ReasonKind::Stage, weight, || stage_detail(t.stage, stage));
+            tally.add(ReasonKind::Stage, weight, || {
+                [
+                    "written for ",
+                    t.stage.as_str(),
+                    ", the buyer is at ",
+                    stage.as_str(),
+                ]
+                .concat()
+            });
         }
         if c.risk_free {
             if let Some(worry) = risky(request) {
@@ -481,44 +489,11 @@ impl Replies {
     }
 }
 
-/// Why the stage moved a template's score, in words; the usual pairs need no allocation.
-fn stage_detail(written: Stage, buyer: Stage) -> Cow<'static, str> {
-    use Stage::{AfterSale, InSale, PreSale};
-    Cow::Borrowed(match (written, buyer) {
-        (PreSale, PreSale) => "written for pre_sale, the buyer is at pre_sale",
-        (PreSale, InSale) => "written for pre_sale, the buyer is at in_sale",
-        (PreSale, AfterSale) => "written for pre_sale, the buyer is at after_sale",
-        (InSale, PreSale) => "written for in_sale, the buyer is at pre_sale",
-        (InSale, InSale) => "written for in_sale, the buyer is at in_sale",
-        (InSale, AfterSale) => "written for in_sale, the buyer is at after_sale",
-        (AfterSale, PreSale) => "written for after_sale, the buyer is at pre_sale",
-        (AfterSale, InSale) => "written for after_sale, the buyer is at in_sale",
-        (AfterSale, AfterSale) => "written for after_sale, the buyer is at after_sale",
-        _ => {
-            return Cow::Owned(
-                [
-                    "written for ",
-                    written.as_str(),
-                    ", the buyer is at ",
-                    buyer.as_str(),
-                ]
-                .concat(),
-            );
-        }
-    })
-}
-
 /// The template's text with its slots filled, or `None` when one cannot be.
 fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
-    let text = &c.template.text;
-    let mut out = String::with_capacity(text.len() + 48);
-    for piece in c.pieces.as_ref()? {
-        match piece {
-            Piece::Text(range) => out.push_str(text.get(range.clone())?),
-            Piece::Slot(k) => out.push_str(ctx.value(*k)?),
-        }
-    }
-    Some(out)
+    slots::fill(&c.template.text, c.pieces.as_deref()?, |k, out| {
+        ctx.value(k).map(|v| out.push_str(v)).is_some()
+    })
 }
 
 /// Opens a reply with an apology for the wait (S13), unless it already opens with one. The

@@ -229,40 +229,64 @@ fn in_stock(p: &Product, asked: Option<&str>) -> Option<String> {
     }
 }
 
-/// The slot names in a template's text, in order, each once.
-pub(crate) fn slots_in(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = rest.get(open + 1..).unwrap_or("");
-        let Some(close) = after.find('}') else { break };
-        let name = after.get(..close).unwrap_or("");
-        if !out.contains(&name) {
-            out.push(name);
-        }
-        rest = after.get(close + 1..).unwrap_or("");
-    }
-    out
+/// A piece of a template's text: words as written (a byte range of the text), or a slot by
+/// its position in [`SLOTS`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Text(std::ops::Range<usize>),
+    Slot(usize),
 }
 
-/// The text with every slot filled, or `None` when one cannot be. `fill` appends the value of
-/// the slot it is given to the text so far, and says whether it could.
-pub(crate) fn render(
-    text: &str,
-    fill: &mut dyn FnMut(&str, &mut String) -> bool,
-) -> Option<String> {
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(rest.get(..open).unwrap_or(""));
-        let after = rest.get(open + 1..).unwrap_or("");
-        let close = after.find('}')?;
-        if !fill(after.get(..close).unwrap_or(""), &mut out) {
-            return None;
+/// Cuts a template's text at its `{slot}`s, once, when the pack is compiled. `Err` names a
+/// slot that is not one of [`SLOTS`]; `Ok(None)` means a brace is left open, and such a text
+/// never renders.
+pub(crate) fn pieces(text: &str) -> Result<Option<Vec<Piece>>, &str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text
+        .get(at..)
+        .and_then(|rest| rest.find('{'))
+        .map(|k| at + k)
+    {
+        if open > at {
+            out.push(Piece::Text(at..open));
         }
-        rest = after.get(close + 1..).unwrap_or("");
+        let Some(close) = text
+            .get(open..)
+            .and_then(|rest| rest.find('}'))
+            .map(|k| open + k)
+        else {
+            return Ok(None);
+        };
+        let name = text.get(open + 1..close).unwrap_or("");
+        let slot = SLOTS.iter().position(|s| *s == name).ok_or(name)?;
+        out.push(Piece::Slot(slot));
+        at = close + 1;
     }
-    out.push_str(rest);
+    if at < text.len() {
+        out.push(Piece::Text(at..text.len()));
+    }
+    Ok(Some(out))
+}
+
+/// The text with every slot filled, or `None` when one cannot be. `value` appends the value
+/// of the slot it is given to the text so far, and says whether it could.
+pub(crate) fn fill(
+    text: &str,
+    pieces: &[Piece],
+    mut value: impl FnMut(usize, &mut String) -> bool,
+) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 48);
+    for piece in pieces {
+        match piece {
+            Piece::Text(range) => out.push_str(text.get(range.clone())?),
+            Piece::Slot(k) => {
+                if !value(*k, &mut out) {
+                    return None;
+                }
+            }
+        }
+    }
     Some(out)
 }
 
