@@ -7,7 +7,9 @@
 //! cargo run --release --example profile -- slowest            # the slowest messages to suggest for
 //! ```
 //!
-//! The corpus is the built-in one of the benches (2,000 messages of our own). Wall-clock times
+//! A JSON Lines file (`{"text": …}` per line) after the passes, or after `stages` or `slowest`,
+//! replaces the corpus, so real messages can be profiled too. Otherwise the corpus is the
+//! built-in one of the benches (2,000 messages of our own). Wall-clock times
 //! on a shared machine vary by a third from run to run; instruction counts do not. To compare
 //! two versions of the code, count the instructions of one stage, for example:
 //!
@@ -28,12 +30,35 @@ use kefu::{Engine, Request};
 
 #[path = "../benches/common/corpus.rs"]
 mod corpus;
+#[path = "common/jsonl.rs"]
+mod jsonl;
+
+#[derive(serde::Deserialize)]
+struct Line {
+    text: String,
+}
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_default();
-    let passes: usize = args.next().and_then(|p| p.parse().ok()).unwrap_or(3);
-    let messages = corpus::messages(2_000);
+    let mut passes = 3;
+    let mut file = None;
+    for arg in args {
+        match arg.parse() {
+            Ok(n) => passes = n,
+            Err(_) => file = Some(arg),
+        }
+    }
+    let messages: Vec<String> = match file {
+        Some(path) => match jsonl::read::<Line>(&path) {
+            Ok(lines) => lines.into_iter().map(|l| l.text).collect(),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => corpus::messages(2_000),
+    };
     let engine = Engine::builtin();
     let catalog = demo::catalog();
     let shop = demo::shop();
@@ -102,7 +127,9 @@ fn main() -> ExitCode {
             }
         }
         _ => {
-            eprintln!("usage: profile analyze|suggest [PASSES] | stages | slowest");
+            eprintln!(
+                "usage: profile analyze|suggest [PASSES] [FILE] | stages [FILE] | slowest [FILE]"
+            );
             return ExitCode::from(2);
         }
     }
