@@ -14,7 +14,9 @@
 //! traits (`angry`, `price_sensitive`, `urgent`, `returning_customer`, `gender_hint`) the summary
 //! adds `"traits": {"angry": {"p": …, "r": …, "support": …}, …}`: a trait counts as detected when
 //! the engine marks it present (the same threshold as intents); a gender hint counts as right
-//! only when its value matches.
+//! only when its value matches. `"decided_by": {"lexicon": {"n": …, "exact": …}, …}` says how
+//! many messages each path of [`kefu::Decision`] decided, and the share of them whose predicted
+//! set is exactly right.
 //!
 //! `--misses` first prints every message whose predicted set differs from its labels, with the
 //! evidence; `--trait-misses` prints the trait misses the same way.
@@ -23,7 +25,7 @@
 //! number of the summary falls short: `--require micro_f1>=0.84 --require traits.angry.p>=0.8`.
 //! CI uses it as its gate.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use kefu::{Engine, Intent, Trait};
@@ -118,11 +120,20 @@ fn main() -> ExitCode {
     let mut counts = [Counts::default(); Intent::ALL.len()];
     let mut trait_counts = [Counts::default(); TRAITS.len()];
     let mut n = 0u32;
+    // Per decision path: messages, and messages whose predicted set is exactly right.
+    let mut paths: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for line in lines {
         n += 1;
         let gold: BTreeSet<Intent> = line.intents.iter().filter_map(|s| s.parse().ok()).collect();
         let analysis = engine.analyze(&line.text);
         let predicted: BTreeSet<Intent> = analysis.present_intents().into_iter().collect();
+        let path = serde_json::to_value(analysis.decided_by)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let entry = paths.entry(path).or_default();
+        entry.0 += 1;
+        entry.1 += u32::from(predicted == gold);
         // `Intent::index` is the position in `Intent::ALL`, so the zip pairs each with its counts.
         for (intent, c) in Intent::ALL.into_iter().zip(counts.iter_mut()) {
             match (predicted.contains(&intent), gold.contains(&intent)) {
@@ -251,6 +262,10 @@ fn main() -> ExitCode {
         "macro_f1": round(macro_),
         "per_intent": Value::Object(per_intent),
         "traits": Value::Object(traits),
+        "decided_by": paths
+            .iter()
+            .map(|(path, (n, exact))| (path.clone(), json!({"n": n, "exact": round(ratio(*exact, *n))})))
+            .collect::<Map<String, Value>>(),
     });
     println!("{summary}");
     let mut ok = true;
