@@ -403,7 +403,7 @@ impl Engine {
         inner.lexicon.scan(norm.as_str(), &mut hits);
         let mut rule_hits = Vec::new();
         inner.rules.scan(norm.as_str(), &mut rule_hits);
-        let cues = Cues::collect(&inner.lexicon, &hits, inner.window);
+        let cues = Cues::collect(&inner.lexicon, norm.as_str(), &hits, inner.window);
         Matched {
             hits,
             rule_hits,

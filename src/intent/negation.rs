@@ -1,7 +1,8 @@
 //! Negation: a cue before a term (不是尺码问题, 不用退了) or right after it (尺码没问题,
-//! 发票不用开了) cancels it. A cue reaches only a few characters, never across a punctuation
-//! mark or a space, and a clause that ends as a yes/no question (没有蓝色的吗) asks rather
-//! than denies.
+//! 发票不用开了) cancels it. A denial cue before a term (没有) cancels it only when the term
+//! names a problem (没有质量问题); 没退款 and 没取消订单 still talk about refunds and orders.
+//! A cue reaches only a few characters, never across a punctuation mark or a space, and a
+//! clause that ends as a yes/no question (没有蓝色的吗) asks rather than denies.
 
 use crate::analysis::Span;
 use crate::lexicon::{Hit, Lexicon};
@@ -12,11 +13,15 @@ use crate::normalize::{Normalized, is_punctuation};
 pub(crate) struct Cues {
     before: Vec<(usize, usize)>,
     after: Vec<(usize, usize)>,
+    /// Cues that cancel only a term that names a problem.
+    denials: Vec<(usize, usize)>,
+    /// The terms that name a problem, collected only when a denial cue is present.
+    problem_terms: Vec<(usize, usize)>,
     window: usize,
 }
 
 impl Cues {
-    pub(crate) fn collect(lexicon: &Lexicon, hits: &[Hit], window: usize) -> Cues {
+    pub(crate) fn collect(lexicon: &Lexicon, text: &str, hits: &[Hit], window: usize) -> Cues {
         let mut cues = Cues {
             window,
             ..Cues::default()
@@ -29,6 +34,17 @@ impl Cues {
                 if word.negation_after {
                     cues.after.push((hit.start, hit.end));
                 }
+                if word.denial {
+                    cues.denials.push((hit.start, hit.end));
+                }
+            }
+        }
+        if !cues.denials.is_empty() {
+            for hit in hits {
+                let is_term = lexicon.word(hit.word).is_some_and(|w| !w.terms.is_empty());
+                if is_term && lexicon.names_problem(text, hit.start, hit.end) {
+                    cues.problem_terms.push((hit.start, hit.end));
+                }
             }
         }
         cues
@@ -37,7 +53,7 @@ impl Cues {
     /// The cue that cancels the word at `start..end` of the normalised text, if any, as a
     /// span of the original message.
     pub(crate) fn negation(&self, norm: &Normalized, start: usize, end: usize) -> Option<Span> {
-        if self.before.is_empty() && self.after.is_empty() {
+        if self.before.is_empty() && self.after.is_empty() && self.denials.is_empty() {
             return None;
         }
         let text = norm.as_str();
@@ -47,11 +63,13 @@ impl Cues {
                     && !between.chars().any(|c| c == ' ' || is_punctuation(c))
             })
         };
+        let problem = self.problem_terms.contains(&(start, end));
         let before = self
             .before
             .iter()
-            .rev()
-            .find(|&&(_, e)| e <= start)
+            .chain(self.denials.iter().filter(|_| problem))
+            .filter(|&&(_, e)| e <= start)
+            .max_by_key(|&&(_, e)| e)
             .filter(|&&(_, e)| close(e, start))
             .filter(|_| !text.get(end..).is_some_and(clause_is_question));
         let after = self

@@ -30,8 +30,21 @@ pub(crate) struct Word {
     pub negation: bool,
     /// A cue that cancels the term before it.
     pub negation_after: bool,
+    /// A cue that cancels the term after it when the term names a problem.
+    pub denial: bool,
     /// A blocker: it hides the words inside it and means nothing itself.
     pub blocker: bool,
+}
+
+/// Which way a negation cue reaches.
+#[derive(Clone, Copy, Debug)]
+enum CueKind {
+    /// It cancels the term after it.
+    Before,
+    /// It cancels the term before it.
+    After,
+    /// It cancels the term after it when the term names a problem.
+    Denial,
 }
 
 /// One intent a word points at.
@@ -148,6 +161,8 @@ pub(crate) struct Lexicon {
     /// Per word, whether it starts and ends with an ASCII letter or digit (and so must stand
     /// apart from ASCII neighbours), index-aligned with `words`.
     ascii_edges: Vec<(bool, bool)>,
+    /// The words that make a term a problem for a denial cue, normalised.
+    problems: Vec<String>,
 }
 
 impl Lexicon {
@@ -170,8 +185,8 @@ impl Lexicon {
             });
             Ok(k)
         };
-        // (word, the term it is, whether it is a cue before / after a term)
-        let mut found: Vec<(usize, Option<TermRole>, bool, bool)> = Vec::new();
+        // (word, the term it is, the negation cue it is)
+        let mut found: Vec<(usize, Option<TermRole>, Option<CueKind>)> = Vec::new();
         for (g, group) in pack.terms.iter().enumerate() {
             let item = format!("terms group {} (intent `{}`)", g + 1, group.intent);
             let intent = parse_intent(&group.intent, &item, false)?;
@@ -186,7 +201,7 @@ impl Lexicon {
                     id: format!("{}/{}", intent, w.trim()),
                     inner: None,
                 };
-                found.push((k, Some(role), false, false));
+                found.push((k, Some(role), None));
             }
         }
         let mut cue_roles: Vec<(usize, CueRole)> = Vec::new();
@@ -214,18 +229,25 @@ impl Lexicon {
                 ));
             }
         }
-        for cue in &pack.negation.cues {
-            let k = slot(cue, "negation cue", "`negation.cues`")?;
-            found.push((k, None, true, false));
-        }
-        for cue in &pack.negation.after {
-            let k = slot(cue, "negation cue", "`negation.after`")?;
-            found.push((k, None, false, true));
+        let cue_lists = [
+            (&pack.negation.cues, "`negation.cues`", CueKind::Before),
+            (&pack.negation.after, "`negation.after`", CueKind::After),
+            (
+                &pack.negation.denials,
+                "`negation.denials`",
+                CueKind::Denial,
+            ),
+        ];
+        for (list, item, kind) in cue_lists {
+            for cue in list {
+                let k = slot(cue, "negation cue", item)?;
+                found.push((k, None, Some(kind)));
+            }
         }
         let mut blockers = Vec::new();
         for w in &pack.blockers.words {
             let k = slot(w, "blocker", "`blockers.words`")?;
-            found.push((k, None, false, false));
+            found.push((k, None, None));
             blockers.push(k);
         }
         for &k in &blockers {
@@ -233,12 +255,16 @@ impl Lexicon {
                 word.blocker = true;
             }
         }
-        for (k, role, negation, negation_after) in found {
+        for (k, role, cue) in found {
             let Some(word) = words.get_mut(k) else {
                 continue;
             };
-            word.negation |= negation;
-            word.negation_after |= negation_after;
+            match cue {
+                Some(CueKind::Before) => word.negation = true,
+                Some(CueKind::After) => word.negation_after = true,
+                Some(CueKind::Denial) => word.denial = true,
+                None => {}
+            }
             if let Some(role) = role {
                 if word.terms.iter().any(|t| t.intent == role.intent) {
                     return Err(PackError::Duplicate {
@@ -279,11 +305,30 @@ impl Lexicon {
                 (alnum(p.bytes().next()), alnum(p.bytes().last()))
             })
             .collect();
+        let mut problems = Vec::with_capacity(pack.negation.problems.len());
+        for p in &pack.negation.problems {
+            let p = normalize(p).into_string();
+            if p.is_empty() {
+                return Err(PackError::Empty {
+                    what: "problem word",
+                    item: "`negation.problems`".to_owned(),
+                });
+            }
+            problems.push(p);
+        }
+        if problems.is_empty() && !pack.negation.denials.is_empty() {
+            // Without problem words a denial cue could never cancel anything.
+            return Err(PackError::Unsupported {
+                item: "`negation.denials`".to_owned(),
+                needs: "at least one word in `negation.problems`".to_owned(),
+            });
+        }
         Ok(Lexicon {
             automaton,
             words,
             patterns,
             ascii_edges,
+            problems,
         })
     }
 
@@ -319,6 +364,16 @@ impl Lexicon {
         &self.patterns
     }
 
+    /// Whether the term at `start..end` of `text` names a problem: a problem word ends it or
+    /// comes right after it.
+    pub(crate) fn names_problem(&self, text: &str, start: usize, end: usize) -> bool {
+        let term = text.get(start..end).unwrap_or_default();
+        let rest = text.get(end..).unwrap_or_default();
+        self.problems
+            .iter()
+            .any(|p| term.ends_with(p.as_str()) || rest.starts_with(p.as_str()))
+    }
+
     /// The words the fallback's segmenter keeps whole: intent terms, negation cues and
     /// blockers. Trait, note and objection cues are left out, so adding them to a pack does
     /// not change how the fallback reads intents.
@@ -331,6 +386,7 @@ impl Lexicon {
                     || w.blocker
                     || w.negation
                     || w.negation_after
+                    || w.denial
             })
             .map(|(p, _)| p)
     }
@@ -352,7 +408,7 @@ fn inherit(words: &mut [Word], patterns: &[String]) -> Result<(), PackError> {
     let cues = Inside::build(words, patterns, |w| !w.cues.is_empty())?;
     let mut taken: Vec<(usize, Vec<TermRole>, Vec<CueRole>)> = Vec::new();
     for (k, word) in words.iter().enumerate() {
-        if word.blocker || word.negation || word.negation_after {
+        if word.blocker || word.negation || word.negation_after || word.denial {
             continue;
         }
         let Some(pattern) = patterns.get(k) else {

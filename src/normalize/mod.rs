@@ -7,8 +7,10 @@
 //!    to simplified (`貨` → `货`, a character table generated from OpenCC's data), `。` → `.`,
 //!    `、` → `,`, `～` → `~`, `￥` → `¥`. *Lossy:* case and script are gone; the script is
 //!    recorded in [`Normalized::script`] first.
-//! 2. **Drop platform emoticon codes** such as `[微笑]` (an ASCII `[`, one to four Han
-//!    characters, `]`): each becomes one space. *Lossy:* the emoticon's name.
+//! 2. **Drop platform codes**: emoticon codes such as `[微笑]` (an ASCII `[`, one to four Han
+//!    characters, `]`), and the placeholders that de-identified chat logs put where a name,
+//!    number or link was (`[姓名x]`, `[数字x]`, `[ORDERID_1234]`): each becomes one space, so
+//!    the name of a placeholder (地址, 日期) is not read as the buyer's word. *Lossy:* the code.
 //! 3. **Collapse runs**: a run of one punctuation mark (`？？？`, `!!!`) becomes one; a run of
 //!    spaces becomes one; spaces at either end go. *Lossy:* how many there were.
 //!
@@ -123,8 +125,8 @@ pub fn normalize(original: &str) -> Normalized {
         let mut end = at + raw.len_utf8();
         let mut c = folded;
         if c == '[' {
-            if let Some(len) = emoticon_len(chars.as_str()) {
-                // The code's characters are Han; they still count towards the script.
+            if let Some(len) = code_len(chars.as_str()) {
+                // The code's Han characters still count towards the script.
                 for (_, inner) in chars.by_ref().take(len) {
                     match han.fold(inner).1 {
                         MARK_TRADITIONAL => traditional += 1,
@@ -174,16 +176,47 @@ pub fn normalize(original: &str) -> Normalized {
     }
 }
 
-/// The number of characters after a `[` that close an emoticon code: one to four Han
-/// characters, then `]` (full-width forms fold to the same).
-fn emoticon_len(after: &str) -> Option<usize> {
-    for (han, c) in after.chars().take(5).enumerate() {
+/// The number of characters after a `[` that close a platform code, `]` included: an
+/// emoticon (one to four Han characters), a log placeholder (one to six Han characters and an
+/// `x`), or an upper-case placeholder with an underscore (`ORDERID_1234`). Full-width forms
+/// of the Han codes fold to the same.
+fn code_len(after: &str) -> Option<usize> {
+    han_code_len(after).or_else(|| upper_code_len(after))
+}
+
+fn han_code_len(after: &str) -> Option<usize> {
+    let mut han = 0;
+    let mut x = false;
+    for (n, c) in after.chars().take(8).enumerate() {
         let c = fold_char(c);
         if c == ']' {
-            return (1..=4).contains(&han).then_some(han + 1);
+            let emoticon = (1..=4).contains(&han) && !x;
+            let placeholder = (1..=6).contains(&han) && x;
+            return (emoticon || placeholder).then_some(n + 1);
         }
-        if !is_han(c) {
+        if x {
             return None;
+        }
+        if is_han(c) {
+            han += 1;
+        } else if c == 'x' && han > 0 {
+            x = true;
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
+fn upper_code_len(after: &str) -> Option<usize> {
+    let mut underscore = false;
+    for (n, c) in after.chars().take(33).enumerate() {
+        match c {
+            ']' => return (n > 1 && underscore).then_some(n + 1),
+            '_' if n > 0 => underscore = true,
+            'A'..='Z' if !underscore => {}
+            '0'..='9' | 'A'..='Z' if underscore => {}
+            _ => return None,
         }
     }
     None

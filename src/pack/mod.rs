@@ -18,6 +18,8 @@
 //! window = 2                   # at most this many characters between a cue and its term
 //! cues = ["不是", "不用"]        # cancel the term after them
 //! after = ["没问题"]            # cancel the term before them
+//! denials = ["没有"]            # cancel the term after them when it names a problem
+//! problems = ["问题"]           # what makes it one: 没有质量问题, but not 没有退款
 //!
 //! [blockers]                   # longer words that shadow a term inside them (号码 hides 码)
 //! words = ["号码", "密码"]
@@ -235,6 +237,13 @@ pub struct Negation {
     pub cues: Vec<String>,
     /// Cues that cancel the term before them.
     pub after: Vec<String>,
+    /// Cues that cancel the term after them only when it names a problem, that is when one of
+    /// [`problems`](Self::problems) ends the term or follows it: 没有质量问题, 没尺码问题.
+    /// Anywhere else such a cue says that something has not happened (没退款, 没取消订单), and
+    /// the topic stands.
+    pub denials: Vec<String>,
+    /// The words that make a term a problem, for [`denials`](Self::denials).
+    pub problems: Vec<String>,
 }
 
 impl Default for Negation {
@@ -243,6 +252,8 @@ impl Default for Negation {
             window: 2,
             cues: Vec::new(),
             after: Vec::new(),
+            denials: Vec::new(),
+            problems: Vec::new(),
         }
     }
 }
@@ -392,6 +403,8 @@ impl Pack {
         }
         self.negation.cues.extend(other.negation.cues);
         self.negation.after.extend(other.negation.after);
+        self.negation.denials.extend(other.negation.denials);
+        self.negation.problems.extend(other.negation.problems);
         self.blockers.words.extend(other.blockers.words);
         self.terms.extend(other.terms);
         self.rules.extend(other.rules);

@@ -224,6 +224,21 @@ fn evidence_points_into_traditional_full_width_original() {
 }
 
 #[test]
+fn log_placeholders_are_not_read_as_words() {
+    let engine = Engine::builtin();
+    // De-identified chat logs put a placeholder where the address or name was; its name
+    // (地址) is not the buyer asking to change an address.
+    let message = "[姓名x]，[地址x] [ORDERID_10267489] 谢谢";
+    let a = engine.analyze(message);
+    assert_eq!(a.normalized, ", 谢谢");
+    assert!(!a.has(Intent::OrderChange), "{a:#?}");
+    assert!(a.has(Intent::Greeting), "{a:#?}");
+    // Lower-case or unfinished codes are text, as a buyer wrote them.
+    assert_eq!(kefu::normalize("[abc_1]").as_str(), "[abc_1]");
+    assert_eq!(kefu::normalize("[地址x").as_str(), "[地址x");
+}
+
+#[test]
 fn evidence_spans_cover_emoticons_and_punctuation_runs() {
     let engine = Engine::builtin();
     let message = "[微笑]   什麼時候發貨？？？";

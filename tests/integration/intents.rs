@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use kefu::{Analysis, Engine, Intent, Script, Source};
+use kefu::{Analysis, Decision, Engine, Intent, Script, Source};
 use serde::Deserialize;
 
 /// How many intent cases may fail before the test fails. Tighten as the lexicon improves.
@@ -21,6 +21,10 @@ struct Case {
     intents: Vec<String>,
     #[serde(default)]
     script: Option<Script>,
+    /// The path that must decide, when the case is about that path (a term that must fire,
+    /// not the fallback guessing the same label).
+    #[serde(default)]
+    decided_by: Option<Decision>,
     #[serde(default)]
     why: Option<String>,
 }
@@ -119,6 +123,14 @@ fn intent_cases() {
         let mut problems = Vec::new();
         if got != expected {
             problems.push(format!("intents: expected {expected:?}, got {got:?}"));
+        }
+        if let Some(path) = case.decided_by {
+            if analysis.decided_by != path {
+                problems.push(format!(
+                    "decided by: expected {path:?}, got {:?}",
+                    analysis.decided_by
+                ));
+            }
         }
         if let Some(script) = case.script {
             if analysis.script != script {

@@ -46,7 +46,13 @@ fn piece() -> impl Strategy<Value = String> {
             "[[微笑]]",
             "[微[笑]]",
             "[]",
-            "[哈哈哈哈哈]"
+            "[哈哈哈哈哈]",
+            "[数字x]",
+            "[姓名x]x]",
+            "[ORDERID_10267489]",
+            "[ORDERID_]",
+            "[_1]",
+            "[组织机构x"
         ])
         .prop_map(str::to_owned),
         // Numbers, Arabic, full-width and Chinese.
