@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example profile -- analyze [PASSES]   # analyze the corpus PASSES times
 //! cargo run --release --example profile -- suggest [PASSES]   # suggest, three replies rendered
+//! cargo run --release --example profile -- scan [PASSES]      # the floor: the raw lexicon scan
 //! cargo run --release --example profile -- stages             # wall time added by each stage
 //! cargo run --release --example profile -- slowest            # the slowest messages to suggest for
 //! ```
@@ -18,6 +19,8 @@
 //! valgrind --tool=callgrind --toggle-collect='kefu::engine::Engine::analyze' \
 //!     target/release/examples/profile analyze 10
 //! ```
+//!
+//! (`--toggle-collect='profile::scan'` with `scan` counts the floor).
 //!
 //! and subtract a run of 2 passes from a run of 12 to leave out the warm-up.
 
@@ -84,6 +87,21 @@ fn main() -> ExitCode {
                 }
             }
         }
+        "scan" => {
+            // The floor of the throughput example: a DFA over every word of the lexicon.
+            let Ok(automaton) = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(engine.lexicon_words())
+            else {
+                return ExitCode::FAILURE;
+            };
+            for _ in 0..passes {
+                for m in &messages {
+                    black_box(scan(&automaton, black_box(m)));
+                }
+            }
+        }
         "suggest" => {
             for _ in 0..passes {
                 for m in &messages {
@@ -134,6 +152,12 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The raw scan of one message, a function of its own so that a profiler can count it.
+#[inline(never)]
+fn scan(automaton: &aho_corasick::AhoCorasick, message: &str) -> usize {
+    automaton.find_iter(message).count()
 }
 
 /// The median over 15 passes of the time per message of `f`, in nanoseconds.
