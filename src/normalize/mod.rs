@@ -49,11 +49,26 @@ pub enum Script {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Normalized {
     text: String,
-    /// For each byte of `text`: the original byte range of the character it came from.
-    origin: Vec<(u32, u32)>,
+    /// The map back, in pieces that start where it changes (see [`Segment`]), ordered by
+    /// `norm`. Most characters keep their length, so a message usually needs few pieces.
+    segments: Vec<Segment>,
     script: Script,
     traditional: u32,
     simplified: u32,
+}
+
+/// A piece of the map from the normalised text back to the original.
+///
+/// A *linear* piece (`atomic == 0`) maps the normalised bytes from `norm` up to the next
+/// piece one for one onto the original from `orig`: its characters kept their byte length
+/// (ASCII, Han in either script, case folding). An *atomic* piece is one normalised
+/// character that stands for the `atomic` original bytes from `orig` (a full-width letter,
+/// an emoticon code, a collapsed run of marks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Segment {
+    norm: u32,
+    orig: u32,
+    atomic: u32,
 }
 
 impl Normalized {
@@ -82,19 +97,56 @@ impl Normalized {
     /// Out-of-range or empty ranges give an empty span at the nearest known position; the
     /// result is always on `char` boundaries of the original.
     pub fn original_span(&self, start: usize, end: usize) -> Span {
-        let first = self.origin.get(start).map(|&(s, _)| s as usize);
+        // The common case: a word on character boundaries inside one linear piece.
+        if start < end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end) {
+            let k = self.segments.partition_point(|s| s.norm as usize <= start);
+            let seg = k.checked_sub(1).and_then(|k| self.segments.get(k));
+            let next = self.segments.get(k).map_or(usize::MAX, |s| s.norm as usize);
+            if let Some(seg) = seg.filter(|s| s.atomic == 0 && end <= next) {
+                let shift = |at: usize| seg.orig as usize + at - seg.norm as usize;
+                return Span::new(shift(start), shift(end));
+            }
+        }
+        let first = self.origin(start).map(|(s, _)| s);
         let last = end
             .checked_sub(1)
-            .and_then(|i| self.origin.get(i))
-            .map(|&(_, e)| e as usize);
+            .and_then(|i| self.origin(i))
+            .map(|(_, e)| e);
         match (first, last) {
             (Some(s), Some(e)) if end > start && e >= s => Span::new(s, e),
             (Some(s), _) => Span::new(s, s),
             (None, _) => {
-                let tail = self.origin.last().map_or(0, |&(_, e)| e as usize);
+                let tail = self
+                    .text
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|i| self.origin(i))
+                    .map_or(0, |(_, e)| e);
                 Span::new(tail, tail)
             }
         }
+    }
+
+    /// The original byte range of the character that byte `at` of the normalised text came
+    /// from, or `None` past the end.
+    fn origin(&self, at: usize) -> Option<(usize, usize)> {
+        if at >= self.text.len() {
+            return None;
+        }
+        let k = self
+            .segments
+            .partition_point(|s| s.norm as usize <= at)
+            .checked_sub(1)?;
+        let seg = self.segments.get(k)?;
+        let (norm, orig) = (seg.norm as usize, seg.orig as usize);
+        if seg.atomic > 0 {
+            return Some((orig, orig + seg.atomic as usize));
+        }
+        // A linear piece keeps the characters' layout, so the normalised character around
+        // `at` has the same length as the original one.
+        let from = (norm..=at).rev().find(|&i| self.text.is_char_boundary(i))?;
+        let width = self.text.get(from..)?.chars().next()?.len_utf8();
+        Some((orig + from - norm, orig + from - norm + width))
     }
 }
 
@@ -110,8 +162,11 @@ pub fn normalize(original: &str) -> Normalized {
     let mut traditional = 0u32;
     let mut simplified = 0u32;
     let mut text = String::with_capacity(original.len());
-    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
+    let mut map = MapBuilder::default();
     let mut last: Option<char> = None;
+    // Where the run of characters that pass through unchanged began; they are copied in one
+    // piece when something else comes.
+    let mut run: Option<usize> = None;
     // One pass: fold each character; an emoticon code becomes one space; runs of one
     // punctuation mark and of spaces collapse; leading spaces go.
     let mut chars = original.char_indices();
@@ -121,6 +176,15 @@ pub fn normalize(original: &str) -> Normalized {
             MARK_TRADITIONAL => traditional += 1,
             MARK_SIMPLIFIED => simplified += 1,
             _ => {}
+        }
+        let repeat = last == Some(folded) && (folded == ' ' || is_punctuation(folded));
+        if folded == raw && raw != '[' && !repeat && !(raw == ' ' && last.is_none()) {
+            run.get_or_insert(at);
+            last = Some(raw);
+            continue;
+        }
+        if let Some(from) = run.take() {
+            map.copy(&mut text, original, from, at);
         }
         let mut end = at + raw.len_utf8();
         let mut c = folded;
@@ -138,28 +202,32 @@ pub fn normalize(original: &str) -> Normalized {
                 c = ' ';
             }
         }
-        let (start, end) = (at as u32, end as u32);
         // A repeat is rare, so only a repeat asks whether the character collapses.
         if last == Some(c) && (c == ' ' || is_punctuation(c)) {
-            // Widen the previous character's origin to cover the whole run.
-            let width = c.len_utf8();
-            let from = origin.len().saturating_sub(width);
-            for o in origin.get_mut(from..).into_iter().flatten() {
-                o.1 = end;
-            }
+            // The previous character now stands for the whole run.
+            map.widen_last(end as u32);
             continue;
         }
         if c == ' ' && last.is_none() {
             continue;
         }
+        map.push(
+            text.len() as u32,
+            at as u32,
+            end as u32,
+            c.len_utf8() as u32,
+        );
         text.push(c);
-        origin.extend(std::iter::repeat_n((start, end), c.len_utf8()));
         last = Some(c);
+    }
+    if let Some(from) = run {
+        map.copy(&mut text, original, from, original.len());
     }
     if text.ends_with(' ') {
         text.pop();
-        origin.pop();
     }
+    let mut segments = map.segments;
+    segments.retain(|s| (s.norm as usize) < text.len());
     let script = if traditional > 0 && traditional >= simplified {
         Script::Traditional
     } else if simplified > 0 {
@@ -169,10 +237,76 @@ pub fn normalize(original: &str) -> Normalized {
     };
     Normalized {
         text,
-        origin,
+        segments,
         script,
         traditional,
         simplified,
+    }
+}
+
+/// Builds the map back as characters are written.
+#[derive(Default)]
+struct MapBuilder {
+    segments: Vec<Segment>,
+    /// The normalised offset of the last character written, and its original start.
+    last: Option<(u32, u32)>,
+}
+
+impl MapBuilder {
+    /// Records a character written at `norm` (`width` bytes) from the original `start..end`.
+    fn push(&mut self, norm: u32, start: u32, end: u32, width: u32) {
+        let same_length = end - start == width;
+        let continues = same_length
+            && self.segments.last().is_some_and(|s| {
+                s.atomic == 0 && s.orig.wrapping_sub(s.norm) == start.wrapping_sub(norm)
+            });
+        if !continues {
+            self.segments.push(Segment {
+                norm,
+                orig: start,
+                atomic: if same_length { 0 } else { end - start },
+            });
+        }
+        self.last = Some((norm, start));
+    }
+
+    /// Copies `original[from..to]`, characters that pass through unchanged, to `text`.
+    fn copy(&mut self, text: &mut String, original: &str, from: usize, to: usize) {
+        let Some(piece) = original.get(from..to) else {
+            return;
+        };
+        let norm = text.len() as u32;
+        let continues = self.segments.last().is_some_and(|s| {
+            s.atomic == 0 && s.orig.wrapping_sub(s.norm) == (from as u32).wrapping_sub(norm)
+        });
+        if !continues {
+            self.segments.push(Segment {
+                norm,
+                orig: from as u32,
+                atomic: 0,
+            });
+        }
+        text.push_str(piece);
+        let width = piece.chars().next_back().map_or(0, char::len_utf8) as u32;
+        self.last = Some((text.len() as u32 - width, to as u32 - width));
+    }
+
+    /// Makes the last character written stand for the original up to `end`.
+    fn widen_last(&mut self, end: u32) {
+        let Some((norm, start)) = self.last else {
+            return;
+        };
+        match self.segments.last_mut() {
+            Some(s) if s.norm == norm => {
+                s.orig = start;
+                s.atomic = end - start;
+            }
+            _ => self.segments.push(Segment {
+                norm,
+                orig: start,
+                atomic: end - start,
+            }),
+        }
     }
 }
 
@@ -421,7 +555,102 @@ fn fold_other(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::{s2t_table, to_traditional};
+    use proptest::prelude::*;
+
+    use super::{HAN, code_len, is_punctuation, normalize, s2t_table, to_traditional};
+
+    /// The map back written out byte by byte, the plain way: for each byte of the normalised
+    /// text, the original range of the character it came from. `normalize` keeps the same map
+    /// in pieces; this is the model it must agree with.
+    fn model(original: &str) -> (String, Vec<(usize, usize)>) {
+        let mut text = String::new();
+        let mut origin: Vec<(usize, usize)> = Vec::new();
+        let mut last: Option<char> = None;
+        let mut chars = original.char_indices();
+        while let Some((at, raw)) = chars.next() {
+            let mut c = HAN.fold(raw).0;
+            let mut end = at + raw.len_utf8();
+            if c == '[' {
+                if let Some(len) = code_len(chars.as_str()) {
+                    for (_, inner) in chars.by_ref().take(len) {
+                        end += inner.len_utf8();
+                    }
+                    c = ' ';
+                }
+            }
+            if last == Some(c) && (c == ' ' || is_punctuation(c)) {
+                let from = origin.len() - c.len_utf8();
+                for o in &mut origin[from..] {
+                    o.1 = end;
+                }
+                continue;
+            }
+            if c == ' ' && last.is_none() {
+                continue;
+            }
+            text.push(c);
+            origin.extend(std::iter::repeat_n((at, end), c.len_utf8()));
+            last = Some(c);
+        }
+        if text.ends_with(' ') {
+            text.pop();
+            origin.pop();
+        }
+        (text, origin)
+    }
+
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("貨"),
+            Just("货"),
+            Just("Ｘ"),
+            Just("L"),
+            Just("ab"),
+            Just("7"),
+            Just(" "),
+            Just("\u{3000}"),
+            Just("？"),
+            Just("?"),
+            Just("!"),
+            Just("。"),
+            Just("[微笑]"),
+            Just("[数字x]"),
+            Just("[ORDERID_12]"),
+            Just("["),
+            Just("]"),
+            Just("尺碼"),
+            Just("é"),
+            Just("😂"),
+            Just("～"),
+            Just("\t"),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_map_back_agrees_with_the_byte_by_byte_model(original in pieces()) {
+            let n = normalize(&original);
+            let (text, origin) = model(&original);
+            prop_assert_eq!(n.as_str(), text.as_str());
+            for start in 0..=text.len() + 1 {
+                for end in 0..=text.len() + 1 {
+                    let first = origin.get(start).map(|&(s, _)| s);
+                    let last = end.checked_sub(1).and_then(|i| origin.get(i)).map(|&(_, e)| e);
+                    let want = match (first, last) {
+                        (Some(s), Some(e)) if end > start && e >= s => (s, e),
+                        (Some(s), _) => (s, s),
+                        (None, _) => {
+                            let tail = origin.last().map_or(0, |&(_, e)| e);
+                            (tail, tail)
+                        }
+                    };
+                    let got = n.original_span(start, end);
+                    prop_assert_eq!((got.start, got.end), want, "{}..{} of {:?}", start, end, text);
+                }
+            }
+        }
+    }
 
     /// The dense table and the generated pairs agree on every character, inside the table's
     /// range and outside it.
