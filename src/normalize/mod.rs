@@ -9,7 +9,8 @@
 //!    recorded in [`Normalized::script`] first.
 //! 2. **Drop platform codes**: emoticon codes such as `[微笑]` (an ASCII `[`, one to four Han
 //!    characters, `]`), and the placeholders that de-identified chat logs put where a name,
-//!    number or link was (`[姓名x]`, `[数字x]`, `[ORDERID_1234]`): each becomes one space, so
+//!    number or link was (`[姓名x]`, `[数字x]`, `[ORDERID_1234]`), and emoticon codes of the
+//!    `#E-s12` form: each becomes one space, so
 //!    the name of a placeholder (地址, 日期) is not read as the buyer's word. *Lossy:* the code.
 //! 3. **Collapse runs**: a run of one punctuation mark (`？？？`, `!!!`) becomes one; a run of
 //!    spaces becomes one; spaces at either end go. *Lossy:* how many there were.
@@ -178,7 +179,7 @@ pub fn normalize(original: &str) -> Normalized {
             _ => {}
         }
         let repeat = last == Some(folded) && (folded == ' ' || is_punctuation(folded));
-        if folded == raw && raw != '[' && !repeat && !(raw == ' ' && last.is_none()) {
+        if folded == raw && raw != '[' && raw != '#' && !repeat && !(raw == ' ' && last.is_none()) {
             run.get_or_insert(at);
             last = Some(raw);
             continue;
@@ -188,6 +189,14 @@ pub fn normalize(original: &str) -> Normalized {
         }
         let mut end = at + raw.len_utf8();
         let mut c = folded;
+        if c == '#' {
+            if let Some(len) = hash_code_len(chars.as_str()) {
+                for (_, inner) in chars.by_ref().take(len) {
+                    end += inner.len_utf8();
+                }
+                c = ' ';
+            }
+        }
         if c == '[' {
             if let Some(len) = code_len(chars.as_str()) {
                 // The code's Han characters still count towards the script.
@@ -316,6 +325,30 @@ impl MapBuilder {
 /// of the Han codes fold to the same.
 fn code_len(after: &str) -> Option<usize> {
     han_code_len(after).or_else(|| upper_code_len(after))
+}
+
+/// The number of characters after a `#` that make an emoticon code of the `#E-s12` form
+/// (`E-`, one to three letters, up to four digits).
+fn hash_code_len(after: &str) -> Option<usize> {
+    let bytes = after.as_bytes();
+    if !matches!(bytes.get(..2), Some(b"E-" | b"e-")) {
+        return None;
+    }
+    let letters = bytes
+        .iter()
+        .skip(2)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    if !(1..=3).contains(&letters) {
+        return None;
+    }
+    let digits = bytes
+        .iter()
+        .skip(2 + letters)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    // Every byte counted is ASCII, so bytes and characters agree.
+    Some(2 + letters + digits.min(4))
 }
 
 fn han_code_len(after: &str) -> Option<usize> {
@@ -557,7 +590,9 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{HAN, code_len, is_punctuation, normalize, s2t_table, to_traditional};
+    use super::{
+        HAN, code_len, hash_code_len, is_punctuation, normalize, s2t_table, to_traditional,
+    };
 
     /// The map back written out byte by byte, the plain way: for each byte of the normalised
     /// text, the original range of the character it came from. `normalize` keeps the same map
@@ -570,6 +605,14 @@ mod tests {
         while let Some((at, raw)) = chars.next() {
             let mut c = HAN.fold(raw).0;
             let mut end = at + raw.len_utf8();
+            if c == '#' {
+                if let Some(len) = hash_code_len(chars.as_str()) {
+                    for (_, inner) in chars.by_ref().take(len) {
+                        end += inner.len_utf8();
+                    }
+                    c = ' ';
+                }
+            }
             if c == '[' {
                 if let Some(len) = code_len(chars.as_str()) {
                     for (_, inner) in chars.by_ref().take(len) {
@@ -623,6 +666,10 @@ mod tests {
             Just("😂"),
             Just("～"),
             Just("\t"),
+            Just("#E-s12"),
+            Just("#"),
+            Just("#E-"),
+            Just("E"),
         ];
         prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
     }

@@ -233,6 +233,7 @@ fn log_placeholders_are_not_read_as_words() {
     assert_eq!(a.normalized, ", 谢谢");
     assert!(!a.has(Intent::OrderChange), "{a:#?}");
     assert!(a.has(Intent::Greeting), "{a:#?}");
+    assert_eq!(kefu::normalize("S太小了#E-s11").as_str(), "s太小了");
     // Lower-case or unfinished codes are text, as a buyer wrote them.
     assert_eq!(kefu::normalize("[abc_1]").as_str(), "[abc_1]");
     assert_eq!(kefu::normalize("[地址x").as_str(), "[地址x");
