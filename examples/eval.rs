@@ -210,10 +210,11 @@ fn main() -> ExitCode {
                             }
                             _ => "?".to_owned(),
                         };
-                        let neg = match (e.counts(), e.negated_by.is_some()) {
-                            (true, _) => "",
-                            (false, true) => " (negated)",
-                            (false, false) => " (set aside)",
+                        let neg = match (e.counts(), e.negated_by, e.absorbed_by) {
+                            (true, _, _) => "",
+                            (false, Some(_), _) => " (negated)",
+                            (false, None, Some(_)) => " (taken over)",
+                            (false, None, None) => " (set aside)",
                         };
                         format!("{what}={:.2}{neg}", e.weight)
                     })

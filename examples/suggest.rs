@@ -244,6 +244,8 @@ fn describe(message: &str, evidence: &Evidence) -> String {
     }
     if let Some(cue) = evidence.negated_by {
         line.push_str(&format!("  negated by \"{}\"", cue.text(message)));
+    } else if let Some(rule) = evidence.absorbed_by {
+        line.push_str(&format!("  taken over by \"{}\"", rule.text(message)));
     } else if !evidence.counts() {
         line.push_str("  set aside");
     }

@@ -108,8 +108,14 @@ pub struct Evidence {
     /// threshold (see `TermGroup::backup` in the pack).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub backup: bool,
-    /// False when the evidence was set aside: negated, or a backup term in a message that
-    /// more specific evidence already explains.
+    /// The rule match that took this evidence over, if one did: a rule can absorb the terms
+    /// of other intents inside its match (a price-protection refund, 价保…退款, is a price
+    /// matter, so its 退款 does not make the message after-sales; see `Rule::absorbs` in the
+    /// pack).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absorbed_by: Option<Span>,
+    /// False when the evidence was set aside: negated, absorbed by a rule, or a backup term
+    /// in a message that more specific evidence already explains.
     pub counted: bool,
 }
 

@@ -90,6 +90,7 @@ pub(crate) fn read(
                     weight: f.weight,
                     negated_by,
                     backup: false,
+                    absorbed_by: None,
                     counted: negated_by.is_none(),
                 },
             ),

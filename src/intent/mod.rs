@@ -69,7 +69,7 @@ impl Board {
             return true;
         }
         for e in self.evidence.iter_mut().flatten() {
-            if e.backup && e.negated_by.is_none() {
+            if e.backup && e.negated_by.is_none() && e.absorbed_by.is_none() {
                 e.counted = true;
             }
         }
@@ -112,6 +112,7 @@ impl Board {
                         weight: role.weight,
                         negated_by,
                         backup: role.backup,
+                        absorbed_by: None,
                         counted: negated_by.is_none(),
                     },
                 );
@@ -145,9 +146,42 @@ impl Board {
                         weight: rule.weight,
                         negated_by,
                         backup: rule.backup,
+                        absorbed_by: None,
                         counted: negated_by.is_none(),
                     },
                 );
+            }
+        }
+        // After every rule is in, so that a rule can take over another rule's match too; and
+        // over every match of the rule, not only the first one a hit records.
+        for hit in hits {
+            let Some(rule) = rules.rule(hit.rule).filter(|r| !r.absorbs.is_empty()) else {
+                continue;
+            };
+            for m in rule.regex.find_iter(norm.as_str()) {
+                if rule.negatable && cues.negation(norm, m.start(), m.end()).is_some() {
+                    continue;
+                }
+                self.absorb(&rule.absorbs, norm.original_span(m.start(), m.end()));
+            }
+        }
+    }
+
+    /// Sets aside the evidence of `intents` that lies inside `within`, a rule's match that
+    /// takes it over. Terms and rules only: a quantity or the fallback speaks for the whole
+    /// message.
+    fn absorb(&mut self, intents: &[Intent], within: Span) {
+        for intent in intents {
+            let Some(list) = self.evidence.get_mut(intent.index()) else {
+                continue;
+            };
+            for e in list.iter_mut() {
+                let inside = e.span.start >= within.start && e.span.end <= within.end;
+                let word = matches!(e.source, Source::Term { .. } | Source::Rule { .. });
+                if inside && word {
+                    e.absorbed_by = Some(within);
+                    e.counted = false;
+                }
             }
         }
     }
@@ -175,6 +209,7 @@ impl Board {
                         weight,
                         negated_by: None,
                         backup: false,
+                        absorbed_by: None,
                         counted: true,
                     },
                 );
@@ -205,6 +240,7 @@ impl Board {
                 weight: verdict.probability,
                 negated_by: None,
                 backup: false,
+                absorbed_by: None,
                 counted: true,
             },
         );

@@ -25,6 +25,8 @@ pub(crate) struct CompiledRule {
     pub weight: f32,
     pub negatable: bool,
     pub backup: bool,
+    /// The intents whose evidence inside a match this rule takes over.
+    pub absorbs: Vec<Intent>,
     pub regex: Regex,
 }
 
@@ -84,6 +86,7 @@ impl Rules {
                         weight: c.weight,
                         negatable: c.negatable,
                         backup: false,
+                        absorbs: Vec::new(),
                         pattern: c.pattern.clone(),
                     },
                     target,
@@ -132,12 +135,24 @@ impl Rules {
                         .to_owned(),
                 });
             }
+            let mut absorbs = Vec::with_capacity(rule.absorbs.len());
+            for name in &rule.absorbs {
+                let intent = parse_intent(name, &format!("`absorbs` of {item}"), false)?;
+                if target == Target::Intent(intent) {
+                    return Err(PackError::Unsupported {
+                        item: format!("`absorbs` of {item}"),
+                        needs: "intents other than the rule's own".to_owned(),
+                    });
+                }
+                absorbs.push(intent);
+            }
             compiled.push(CompiledRule {
                 id: rule.id.clone(),
                 target,
                 weight: rule.weight,
                 negatable: rule.negatable,
                 backup,
+                absorbs,
                 regex,
             });
         }

@@ -41,6 +41,13 @@
 //! weight = 0.7
 //! pattern = "穿.{0,3}(多大|什么)码"
 //!
+//! [[rules]]
+//! id = "price.protection-refund"
+//! intent = "price"
+//! weight = 0.9
+//! absorbs = ["after_sales"]    # the 退款 inside the match counts for price, not after-sales
+//! pattern = "(价保|差价).{0,12}退款"
+//!
 //! [[quantity_cues]]            # a height or weight in the message hints at an intent
 //! kind = "height"
 //! intent = "size"
@@ -318,6 +325,12 @@ pub struct Rule {
     /// [`TermGroup::backup`]. Default `false`.
     #[serde(default)]
     pub backup: bool,
+    /// Other intents whose terms and rules inside this rule's match count for this rule
+    /// instead of for themselves. Default none. A price-protection refund (价保…退款) is a
+    /// price matter: with `absorbs = ["after_sales"]` the 退款 inside the match is set aside,
+    /// and the evidence says which match took it.
+    #[serde(default)]
+    pub absorbs: Vec<String>,
     /// The pattern.
     pub pattern: String,
 }
@@ -456,6 +469,7 @@ impl Pack {
             weight,
             negatable: true,
             backup: false,
+            absorbs: Vec::new(),
             pattern: pattern.to_owned(),
         });
         self

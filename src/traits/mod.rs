@@ -253,6 +253,7 @@ impl TraitBoard {
                 weight,
                 negated_by: None,
                 backup: false,
+                absorbed_by: None,
                 counted: true,
             },
         );

@@ -49,6 +49,7 @@ pub(crate) fn estimate(
         weight,
         negated_by: None,
         backup: false,
+        absorbed_by: None,
         counted: true,
     };
     let present = |i: Intent| intents.iter().any(|s| s.intent == i && s.present);

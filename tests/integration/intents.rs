@@ -68,6 +68,9 @@ pub(crate) fn describe_evidence(analysis: &Analysis, message: &str) -> String {
             if let Some(cue) = e.negated_by {
                 let _ = write!(out, " negated by {:?}", cue.text(message));
             }
+            if let Some(rule) = e.absorbed_by {
+                let _ = write!(out, " taken over by {:?}", rule.text(message));
+            }
             if e.backup {
                 out.push_str(" backup");
             }
