@@ -190,11 +190,6 @@ impl Replies {
                 }
             }
         }
-        // Template ids are unique, so the order is total and an unstable sort is exact.
-        scored.sort_unstable_by(|a, b| {
-            b.2.total_cmp(&a.2)
-                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
-        });
         let chosen = self.choose(scored, &ctx);
 
         let turn = request.session.map_or(0, |s| s.turns.len());
@@ -257,27 +252,38 @@ impl Replies {
         said
     }
 
-    /// The replies to return, from the scored candidates (best first): the best reply for
-    /// each present intent first (the best of them first), so two questions get two answers;
-    /// then the rest by score; and when the session calls for wrapping up, the best wrap-up
-    /// takes the last place.
+    /// The replies to return, from the scored candidates: the best reply for each present
+    /// intent first (the best of them first), so two questions get two answers; then the
+    /// rest by score; and when the session calls for wrapping up, the best wrap-up takes the
+    /// last place. Only the few that can be returned are ever put in order.
     fn choose(
         &self,
         mut scored: Vec<(usize, Option<Intent>, f32)>,
         ctx: &Context<'_>,
     ) -> Vec<usize> {
+        // Best first: higher score, then pack order. Template ids are unique, so the order
+        // is total and unstable sorts and selections are exact.
+        let order = |a: &(usize, Option<Intent>, f32), b: &(usize, Option<Intent>, f32)| {
+            b.2.total_cmp(&a.2)
+                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
+        };
+        let best = |scored: &[(usize, Option<Intent>, f32)],
+                    keep: &dyn Fn(usize, Option<Intent>) -> bool| {
+            scored
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| keep(c.0, c.1))
+                .min_by(|(_, a), (_, b)| order(a, b))
+                .map(|(k, _)| k)
+        };
         let limit = ctx.request.limit;
-        let mut picked: Vec<(usize, f32)> = Vec::new();
+        let mut picked: Vec<(usize, Option<Intent>, f32)> = Vec::new();
         for (intent, _) in &ctx.present {
-            if let Some(k) = scored.iter().position(|(_, i, _)| i == &Some(*intent)) {
-                let (t, _, score) = scored.remove(k);
-                picked.push((t, score));
+            if let Some(k) = best(&scored, &|_, i| i == Some(*intent)) {
+                picked.push(scored.swap_remove(k));
             }
         }
-        picked.sort_unstable_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
-        });
+        picked.sort_unstable_by(order);
         picked.truncate(limit);
         let is_wrap = |k: usize| {
             self.templates
@@ -285,20 +291,22 @@ impl Replies {
                 .is_some_and(|c| c.template.board == Board::WrapUp)
         };
         let wrap = if ctx.wrap_up {
-            scored
-                .iter()
-                .position(|(k, _, _)| is_wrap(*k))
-                .map(|p| scored.remove(p).0)
+            best(&scored, &|k, _| is_wrap(k)).map(|k| scored.swap_remove(k).0)
         } else {
             None
         };
-        let mut out: Vec<usize> = picked.into_iter().map(|(k, _)| k).collect();
-        for (k, _, _) in scored {
-            if out.len() >= limit {
-                break;
+        let room = limit.saturating_sub(picked.len());
+        if scored.len() > room {
+            if room == 0 {
+                scored.clear();
+            } else {
+                scored.select_nth_unstable_by(room - 1, order);
+                scored.truncate(room);
             }
-            out.push(k);
         }
+        scored.sort_unstable_by(order);
+        let mut out: Vec<usize> = picked.into_iter().map(|(k, _, _)| k).collect();
+        out.extend(scored.into_iter().map(|(k, _, _)| k));
         if let Some(k) = wrap.filter(|_| limit > 0) {
             if !out.iter().any(|&k| is_wrap(k)) {
                 if out.len() >= limit {
