@@ -232,7 +232,8 @@ pub struct Segmenter {
 
 /// Negation cues: a cue shortly before a negatable term or rule match cancels it
 /// (不是尺码问题, 不用退了), and so does an `after` cue shortly after it (尺码没问题,
-/// 发票不用开了). A clause that ends as a yes/no question (没有蓝色的吗) is not negated.
+/// 发票不用开了); a `denials` cue before it cancels it only when it names a problem (没有质量问题,
+/// but not 没退款). A clause that ends as a yes/no question (没有蓝色的吗) is not negated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
