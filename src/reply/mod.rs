@@ -307,6 +307,9 @@ struct Compiled {
     pieces: Option<Vec<Piece>>,
     /// The slots, listed for the reasons.
     slots_listed: String,
+    /// Templates with the same group score the same for every request, except that one may
+    /// have been sent already: they differ in wording only. Ranking scores a group once.
+    group: usize,
 }
 
 /// The pack's templates, compiled and linted.
@@ -472,6 +475,7 @@ impl Replies {
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
                 pieces,
                 slots_listed,
+                group: 0,
             });
         }
         let mut cue_list: Vec<String> = Vec::new();
@@ -486,6 +490,21 @@ impl Replies {
                 };
                 c.cue_ids.push(id);
             }
+        }
+        // Everything scoring reads except the id (rotation) and the wording.
+        let mut groups: std::collections::HashMap<String, usize> = Default::default();
+        for c in &mut compiled {
+            let t = &c.template;
+            let key = format!(
+                "{:?}",
+                (
+                    (t.board, &t.stage, &t.categories, &t.tags),
+                    (&c.intents, &c.slot_ids, &c.missing, &c.cue_ids),
+                    (&c.traits, &c.avoid, &c.objections, &c.reminder, c.risk_free),
+                )
+            );
+            let next = groups.len();
+            c.group = *groups.entry(key).or_insert(next);
         }
         let cue_words = if cue_list.is_empty() {
             None

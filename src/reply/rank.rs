@@ -177,6 +177,7 @@ impl Replies {
         // (template, the intent it answers, score)
         let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
         let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::with_capacity(candidates);
+        let mut last: Option<(usize, Option<(Option<Intent>, f32)>)> = None;
         for (w, &word) in look.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -185,8 +186,29 @@ impl Replies {
                 let Some(c) = self.templates.get(k) else {
                     continue;
                 };
-                if let Some((intent, score)) = self.weigh(c, &ctx, None) {
-                    scored.push((k, intent, score));
+                // Variants of one reply sit next to each other in a pack and score alike, so
+                // the last group's score is kept.
+                let shared = match last {
+                    Some((group, shared)) if group == c.group => shared,
+                    _ => {
+                        let mut tally = Tally {
+                            score: 0.0,
+                            reasons: None,
+                        };
+                        let shared = self
+                            .weigh_shared(c, &ctx, &mut tally)
+                            .map(|intent| (intent, tally.score));
+                        last = Some((c.group, shared));
+                        shared
+                    }
+                };
+                if let Some((intent, score)) = shared {
+                    let mut tally = Tally {
+                        score,
+                        reasons: None,
+                    };
+                    rotation(c, &ctx, &mut tally);
+                    scored.push((k, intent, tally.score));
                 }
             }
         }
@@ -327,6 +349,23 @@ impl Replies {
         ctx: &Context<'_>,
         reasons: Option<&mut Vec<Reason>>,
     ) -> Option<(Option<Intent>, f32)> {
+        let mut tally = Tally {
+            score: 0.0,
+            reasons,
+        };
+        let intent = self.weigh_shared(c, ctx, &mut tally)?;
+        rotation(c, ctx, &mut tally);
+        Some((intent, tally.score))
+    }
+
+    /// What [`weigh`](Self::weigh) says of every template of `c`'s group: all of it but the
+    /// rotation. `None` when the template does not fit; else the intent it answers.
+    fn weigh_shared(
+        &self,
+        c: &Compiled,
+        ctx: &Context<'_>,
+        tally: &mut Tally<'_>,
+    ) -> Option<Option<Intent>> {
         let t = &c.template;
         let request = ctx.request;
         // The cheapest refusal first.
@@ -344,10 +383,6 @@ impl Replies {
         if !c.slot_ids.iter().all(|&slot| ctx.has(slot)) {
             return None;
         }
-        let mut tally = Tally {
-            score: 0.0,
-            reasons,
-        };
         let intent = match fit {
             Fit::Reminder => {
                 let kind = c.reminder;
@@ -442,14 +477,7 @@ impl Replies {
                 ["the ", tone, " tone used with this buyer before"].concat()
             });
         }
-        if request.recently_sent.contains(&t.id) || ctx.sent.contains(&t.id) {
-            tally.add(
-                ReasonKind::Rotation,
-                -ROTATION_PENALTY,
-                || "sent already in this conversation",
-            );
-        }
-        Some((intent, tally.score))
+        Some(intent)
     }
 
     /// Why a template is a candidate at all: a reminder that is due, an objection it answers,
@@ -494,6 +522,18 @@ impl Replies {
             };
         }
         by_intent.map(|(i, score)| Fit::Intent(i, score))
+    }
+}
+
+/// The penalty for a template sent already in this conversation, so the replies rotate.
+fn rotation(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<'_>) {
+    let id = &c.template.id;
+    if ctx.request.recently_sent.contains(id) || ctx.sent.contains(id) {
+        tally.add(
+            ReasonKind::Rotation,
+            -ROTATION_PENALTY,
+            || "sent already in this conversation",
+        );
     }
 }
 
