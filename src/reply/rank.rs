@@ -102,6 +102,10 @@ impl Context<'_> {
     }
 }
 
+/// What weighing a template says: `None` when it does not fit, else the intent it answers
+/// (none for a reminder, a wrap-up, …) and its score.
+type Weighed = Option<(Option<Intent>, f32)>;
+
 /// Why a template is a candidate at all.
 enum Fit {
     Reminder,
@@ -177,7 +181,7 @@ impl Replies {
         // (template, the intent it answers, score)
         let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
         let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::with_capacity(candidates);
-        let mut last: Option<(usize, Option<(Option<Intent>, f32)>)> = None;
+        let mut last: Option<(usize, Weighed)> = None;
         for (w, &word) in look.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -343,12 +347,7 @@ impl Replies {
     /// Whether `c` is a candidate, and its score; with `reasons`, also why. `None` when it
     /// does not fit, its product category or missing facts rule it out, or a slot cannot be
     /// filled.
-    fn weigh(
-        &self,
-        c: &Compiled,
-        ctx: &Context<'_>,
-        reasons: Option<&mut Vec<Reason>>,
-    ) -> Option<(Option<Intent>, f32)> {
+    fn weigh(&self, c: &Compiled, ctx: &Context<'_>, reasons: Option<&mut Vec<Reason>>) -> Weighed {
         let mut tally = Tally {
             score: 0.0,
             reasons,
