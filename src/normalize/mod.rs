@@ -189,27 +189,17 @@ pub fn normalize(original: &str) -> Normalized {
         }
         let mut end = at + raw.len_utf8();
         let mut c = folded;
-        if c == '#' {
-            if let Some(len) = hash_code_len(chars.as_str()) {
-                for (_, inner) in chars.by_ref().take(len) {
-                    end += inner.len_utf8();
+        if let Some(len) = code_after(c, chars.as_str()) {
+            // The code's Han characters still count towards the script.
+            for (_, inner) in chars.by_ref().take(len) {
+                match han.fold(inner).1 {
+                    MARK_TRADITIONAL => traditional += 1,
+                    MARK_SIMPLIFIED => simplified += 1,
+                    _ => {}
                 }
-                c = ' ';
+                end += inner.len_utf8();
             }
-        }
-        if c == '[' {
-            if let Some(len) = code_len(chars.as_str()) {
-                // The code's Han characters still count towards the script.
-                for (_, inner) in chars.by_ref().take(len) {
-                    match han.fold(inner).1 {
-                        MARK_TRADITIONAL => traditional += 1,
-                        MARK_SIMPLIFIED => simplified += 1,
-                        _ => {}
-                    }
-                    end += inner.len_utf8();
-                }
-                c = ' ';
-            }
+            c = ' ';
         }
         // A repeat is rare, so only a repeat asks whether the character collapses.
         if last == Some(c) && (c == ' ' || is_punctuation(c)) {
@@ -325,6 +315,16 @@ impl MapBuilder {
 /// of the Han codes fold to the same.
 fn code_len(after: &str) -> Option<usize> {
     han_code_len(after).or_else(|| upper_code_len(after))
+}
+
+/// The number of characters after `c` that make it the start of a platform code (an
+/// emoticon or a log placeholder), when it starts one.
+fn code_after(c: char, rest: &str) -> Option<usize> {
+    match c {
+        '[' => code_len(rest),
+        '#' => hash_code_len(rest),
+        _ => None,
+    }
 }
 
 /// The number of characters after a `#` that make an emoticon code of the `#E-s12` form
@@ -590,9 +590,7 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{
-        HAN, code_len, hash_code_len, is_punctuation, normalize, s2t_table, to_traditional,
-    };
+    use super::{HAN, code_after, is_punctuation, normalize, s2t_table, to_traditional};
 
     /// The map back written out byte by byte, the plain way: for each byte of the normalised
     /// text, the original range of the character it came from. `normalize` keeps the same map
@@ -605,21 +603,13 @@ mod tests {
         while let Some((at, raw)) = chars.next() {
             let mut c = HAN.fold(raw).0;
             let mut end = at + raw.len_utf8();
-            if c == '#' {
-                if let Some(len) = hash_code_len(chars.as_str()) {
-                    for (_, inner) in chars.by_ref().take(len) {
-                        end += inner.len_utf8();
-                    }
-                    c = ' ';
-                }
-            }
-            if c == '[' {
-                if let Some(len) = code_len(chars.as_str()) {
-                    for (_, inner) in chars.by_ref().take(len) {
-                        end += inner.len_utf8();
-                    }
-                    c = ' ';
-                }
+            if let Some(len) = code_after(c, chars.as_str()) {
+                end += chars
+                    .by_ref()
+                    .take(len)
+                    .map(|(_, x)| x.len_utf8())
+                    .sum::<usize>();
+                c = ' ';
             }
             if last == Some(c) && (c == ' ' || is_punctuation(c)) {
                 let from = origin.len() - c.len_utf8();
