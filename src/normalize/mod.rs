@@ -328,10 +328,12 @@ fn code_after(c: char, rest: &str) -> Option<usize> {
 }
 
 /// The number of characters after a `#` that make an emoticon code of the `#E-s12` form
-/// (`E-`, one to three letters, up to four digits).
+/// (`E-`, one to three ASCII letters, up to four digits).
 fn hash_code_len(after: &str) -> Option<usize> {
     let bytes = after.as_bytes();
-    if !matches!(bytes.get(..2), Some(b"E-" | b"e-")) {
+    // Only the upper-case E: normalising writes `#e-…`, which must then stay text, or
+    // normalising twice would differ from normalising once.
+    if bytes.get(..2) != Some(b"E-") {
         return None;
     }
     let letters = bytes

@@ -52,7 +52,13 @@ fn piece() -> impl Strategy<Value = String> {
             "[ORDERID_10267489]",
             "[ORDERID_]",
             "[_1]",
-            "[组织机构x"
+            "[组织机构x",
+            "#E-s12",
+            "#Ｅ-s1",
+            "#e-s1",
+            "#E-ｓ1",
+            "[数字ｘ]",
+            "[ＯＲＤ_1]"
         ])
         .prop_map(str::to_owned),
         // Numbers, Arabic, full-width and Chinese.
