@@ -42,7 +42,7 @@ impl Cues {
         if !cues.denials.is_empty() {
             for hit in hits {
                 let is_term = lexicon.word(hit.word).is_some_and(|w| !w.terms.is_empty());
-                if is_term && lexicon.names_problem(text, hit.start, hit.end) {
+                if is_term && lexicon.names_problem(text, hit) {
                     cues.problem_terms.push((hit.start, hit.end));
                 }
             }

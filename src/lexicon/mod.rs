@@ -163,6 +163,8 @@ pub(crate) struct Lexicon {
     ascii_edges: Vec<(bool, bool)>,
     /// The words that make a term a problem for a denial cue, normalised.
     problems: Vec<String>,
+    /// Per word, whether it ends with one of `problems` (质量问题), index-aligned with `words`.
+    ends_in_problem: Vec<bool>,
 }
 
 impl Lexicon {
@@ -323,12 +325,17 @@ impl Lexicon {
                 needs: "at least one word in `negation.problems`".to_owned(),
             });
         }
+        let ends_in_problem = patterns
+            .iter()
+            .map(|w| problems.iter().any(|p| w.ends_with(p.as_str())))
+            .collect();
         Ok(Lexicon {
             automaton,
             words,
             patterns,
             ascii_edges,
             problems,
+            ends_in_problem,
         })
     }
 
@@ -364,14 +371,12 @@ impl Lexicon {
         &self.patterns
     }
 
-    /// Whether the term at `start..end` of `text` names a problem: a problem word ends it or
-    /// comes right after it.
-    pub(crate) fn names_problem(&self, text: &str, start: usize, end: usize) -> bool {
-        let term = text.get(start..end).unwrap_or_default();
-        let rest = text.get(end..).unwrap_or_default();
-        self.problems
-            .iter()
-            .any(|p| term.ends_with(p.as_str()) || rest.starts_with(p.as_str()))
+    /// Whether the word `hit` names a problem: a problem word ends it or comes right after
+    /// it in `text`.
+    pub(crate) fn names_problem(&self, text: &str, hit: &Hit) -> bool {
+        let rest = text.get(hit.end..).unwrap_or_default();
+        self.ends_in_problem.get(hit.word).copied().unwrap_or(false)
+            || self.problems.iter().any(|p| rest.starts_with(p.as_str()))
     }
 
     /// The words the fallback's segmenter keeps whole: intent terms, negation cues and

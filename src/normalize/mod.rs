@@ -254,16 +254,13 @@ struct MapBuilder {
 impl MapBuilder {
     /// Records a character written at `norm` (`width` bytes) from the original `start..end`.
     fn push(&mut self, norm: u32, start: u32, end: u32, width: u32) {
-        let same_length = end - start == width;
-        let continues = same_length
-            && self.segments.last().is_some_and(|s| {
-                s.atomic == 0 && s.orig.wrapping_sub(s.norm) == start.wrapping_sub(norm)
-            });
-        if !continues {
+        if end - start == width {
+            self.linear(norm, start);
+        } else {
             self.segments.push(Segment {
                 norm,
                 orig: start,
-                atomic: if same_length { 0 } else { end - start },
+                atomic: end - start,
             });
         }
         self.last = Some((norm, start));
@@ -274,20 +271,25 @@ impl MapBuilder {
         let Some(piece) = original.get(from..to) else {
             return;
         };
-        let norm = text.len() as u32;
+        self.linear(text.len() as u32, from as u32);
+        text.push_str(piece);
+        let width = piece.chars().next_back().map_or(0, char::len_utf8) as u32;
+        self.last = Some((text.len() as u32 - width, to as u32 - width));
+    }
+
+    /// Maps the bytes from `norm` on one for one onto the original from `orig`: the last
+    /// piece goes on when it is linear with the same shift, else a new piece starts.
+    fn linear(&mut self, norm: u32, orig: u32) {
         let continues = self.segments.last().is_some_and(|s| {
-            s.atomic == 0 && s.orig.wrapping_sub(s.norm) == (from as u32).wrapping_sub(norm)
+            s.atomic == 0 && s.orig.wrapping_sub(s.norm) == orig.wrapping_sub(norm)
         });
         if !continues {
             self.segments.push(Segment {
                 norm,
-                orig: from as u32,
+                orig,
                 atomic: 0,
             });
         }
-        text.push_str(piece);
-        let width = piece.chars().next_back().map_or(0, char::len_utf8) as u32;
-        self.last = Some((text.len() as u32 - width, to as u32 - width));
     }
 
     /// Makes the last character written stand for the original up to `end`.
