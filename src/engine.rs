@@ -8,7 +8,7 @@ use crate::extract::{self, QuantityKind};
 use crate::facts::{Catalog, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::fallback::Fallback;
-use crate::intent::{Board, Cues, Intent};
+use crate::intent::{Alone, Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
 use crate::lexicon::segment::Segmenter;
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
@@ -49,7 +49,7 @@ struct Inner {
     quantity_cues: Vec<Vec<(Intent, f32)>>,
     threshold: f32,
     window: usize,
-    only_alone: Vec<Intent>,
+    only_alone: Alone,
     linter: Linter,
     replies: Replies,
 }
@@ -97,11 +97,15 @@ impl Engine {
             });
         }
         check_session(&pack.session)?;
-        let only_alone = settings
-            .only_alone
-            .iter()
-            .map(|label| parse_intent(label, "`settings.only_alone`", false))
-            .collect::<Result<Vec<_>, _>>()?;
+        let only_alone = Alone {
+            intents: settings
+                .only_alone
+                .iter()
+                .map(|label| parse_intent(label, "`settings.only_alone`", false))
+                .collect::<Result<Vec<_>, _>>()?,
+            rest: settings.alone_rest,
+            fillers: settings.alone_fillers.chars().collect(),
+        };
         let lexicon = Lexicon::build(pack)?;
         let linter = Linter::build(&pack.courtesy)?;
         let replies = Replies::build(&pack.templates, &linter)?;
@@ -425,7 +429,7 @@ impl Engine {
         board.terms(&inner.lexicon, norm, &matched.hits, &matched.cues);
         board.rules(&inner.rules, norm, &matched.rule_hits, &matched.cues);
         board.quantities(&inner.quantity_cues, quantities);
-        let decided = board.decides(inner.threshold, &inner.only_alone);
+        let decided = board.decides(inner.threshold, &inner.only_alone, norm);
         if !decided {
             if let Some(model) = &inner.fallback {
                 let mut features = Vec::with_capacity(64);
@@ -433,7 +437,7 @@ impl Engine {
                 board.fallback(model, &features, Span::new(0, message.len()));
             }
         }
-        let (scores, decided_by) = board.finish(inner.threshold, &inner.only_alone);
+        let (scores, decided_by) = board.finish(inner.threshold, &inner.only_alone, norm);
         Intents { scores, decided_by }
     }
 

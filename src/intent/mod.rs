@@ -25,6 +25,67 @@ const SCORED: usize = Intent::ALL.len() - 1;
 /// present.
 const BACKUP_MARGIN: f32 = 0.2;
 
+/// The intents that count only alone (`settings.only_alone`), and how much else a message
+/// may say around them.
+#[derive(Debug)]
+pub(crate) struct Alone {
+    pub(crate) intents: Vec<Intent>,
+    /// At most this many letters, digits and Han characters outside the intent's evidence.
+    pub(crate) rest: Option<usize>,
+    /// Characters `rest` does not count.
+    pub(crate) fillers: Vec<char>,
+}
+
+impl Alone {
+    /// True when more than `rest` characters that say something lie outside `evidence`.
+    fn says_more(&self, norm: &Normalized, evidence: &[Evidence]) -> bool {
+        let Some(rest) = self.rest else {
+            return false;
+        };
+        // The fallback's verdict spans the whole message, but it is a guess about the message,
+        // not a reading of its words.
+        let covered = |span: Span| {
+            evidence.iter().any(|e| {
+                e.counts()
+                    && matches!(e.source, Source::Term { .. } | Source::Rule { .. })
+                    && e.span.start <= span.start
+                    && span.end <= e.span.end
+            })
+        };
+        let text = norm.as_str();
+        let mut said = 0;
+        let mut run_start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                run_start.get_or_insert(i);
+                continue;
+            }
+            let Some(start) = run_start.take() else {
+                continue;
+            };
+            // A run just before a colon names a field of an order card pasted in by the
+            // platform (订单金额:), not something the buyer said.
+            if c == ':' {
+                continue;
+            }
+            said += text
+                .get(start..i)
+                .unwrap_or_default()
+                .char_indices()
+                .filter(|&(_, c)| !self.fillers.contains(&c))
+                .filter(|&(j, c)| {
+                    let at = start + j;
+                    !covered(norm.original_span(at, at + c.len_utf8()))
+                })
+                .count();
+        }
+        said > rest
+    }
+}
+
 /// Evidence gathered per intent while a message is analysed.
 #[derive(Debug, Default)]
 pub(crate) struct Board {
@@ -49,32 +110,42 @@ impl Board {
         (1.0 - miss).clamp(0.0, 1.0)
     }
 
-    /// True when some intent other than the `only_alone` ones already reaches `threshold`.
+    /// True when the terms, rules and quantities explain the message, so the fallback need
+    /// not guess: some intent other than the `only_alone` ones reaches `threshold`, or an
+    /// `only_alone` one does and the message says little else (`alone_rest`).
     /// Backup terms count only when nothing else does: they are set aside first, and brought
     /// back if no intent is present without them.
-    pub(crate) fn decides(&mut self, threshold: f32, only_alone: &[Intent]) -> bool {
+    pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
+        let only_alone = alone.intents.as_slice();
         let mut backups = self
             .evidence
             .iter_mut()
             .flatten()
             .filter(|e| e.backup)
             .peekable();
-        if backups.peek().is_none() {
-            return self.present(threshold, only_alone);
-        }
-        for e in backups {
-            e.counted = false;
+        if backups.peek().is_some() {
+            for e in backups {
+                e.counted = false;
+            }
+            if self.present(threshold, only_alone) {
+                return true;
+            }
+            for e in self.evidence.iter_mut().flatten() {
+                if e.backup && e.negated_by.is_none() && e.absorbed_by.is_none() {
+                    e.counted = true;
+                }
+            }
+            self.backup_stage = true;
         }
         if self.present(threshold, only_alone) {
             return true;
         }
-        for e in self.evidence.iter_mut().flatten() {
-            if e.backup && e.negated_by.is_none() && e.absorbed_by.is_none() {
-                e.counted = true;
-            }
-        }
-        self.backup_stage = true;
-        self.present(threshold, only_alone)
+        alone.rest.is_some()
+            && Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
+                only_alone.contains(i)
+                    && Board::score(list) >= threshold
+                    && !alone.says_more(norm, list)
+            })
     }
 
     fn present(&self, threshold: f32, only_alone: &[Intent]) -> bool {
@@ -250,8 +321,10 @@ impl Board {
     pub(crate) fn finish(
         self,
         threshold: f32,
-        only_alone: &[Intent],
+        alone: &Alone,
+        norm: &Normalized,
     ) -> (Vec<IntentScore>, Decision) {
+        let only_alone = alone.intents.as_slice();
         let mut scores: Vec<IntentScore> = Intent::ALL
             .iter()
             .zip(self.evidence)
@@ -284,8 +357,8 @@ impl Board {
         let others_present = scores
             .iter()
             .any(|s| s.present && !only_alone.contains(&s.intent));
-        if others_present {
-            for s in scores.iter_mut().filter(|s| only_alone.contains(&s.intent)) {
+        for s in scores.iter_mut().filter(|s| only_alone.contains(&s.intent)) {
+            if others_present || (s.present && alone.says_more(norm, &s.evidence)) {
                 s.present = false;
             }
         }

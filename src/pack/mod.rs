@@ -192,6 +192,15 @@ pub struct Settings {
     /// stock, and the greeting is politeness. Their evidence stays in the analysis, marked not
     /// present. Default `["greeting"]`.
     pub only_alone: Vec<String>,
+    /// An `only_alone` intent also needs the message to be little else: it counts only when
+    /// at most this many letters, digits and Han characters, besides `alone_fillers`, lie
+    /// outside its evidence. `谢谢，没有了` is a thanks; `你好 我的身份证被注销了` is a
+    /// statement that opens with a greeting, and is `other` when nothing else explains it.
+    /// Default `None`: no limit.
+    pub alone_rest: Option<usize>,
+    /// Characters that say nothing on their own (嗯, 哦, 啊, 哈 …), not counted by
+    /// `alone_rest`. Default empty.
+    pub alone_fillers: String,
 }
 
 impl Default for Settings {
@@ -201,6 +210,8 @@ impl Default for Settings {
             fallback: true,
             fallback_temperature: 4.0,
             only_alone: vec!["greeting".to_owned()],
+            alone_rest: None,
+            alone_fillers: String::new(),
         }
     }
 }

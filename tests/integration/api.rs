@@ -382,6 +382,31 @@ fn analysis_helpers_agree() {
 }
 
 #[test]
+fn a_greeting_counts_only_when_the_message_is_little_else() {
+    let statement = "你好 我是隔壁小区开水果店的老板娘";
+    let thanks = "好的 谢谢 没有了";
+    let builtin = Engine::builtin();
+    assert!(!builtin.analyze(statement).has(Intent::Greeting));
+    assert_eq!(
+        builtin.analyze(statement).present_intents(),
+        [Intent::Other]
+    );
+    assert!(builtin.analyze(thanks).has(Intent::Greeting));
+
+    // Without `alone_rest` the greeting speaks for any message nothing else explains.
+    let mut pack = Pack::builtin().expect("the built-in pack parses");
+    pack.settings.alone_rest = None;
+    let unlimited = Engine::from_pack(&pack).expect("the pack builds");
+    assert!(unlimited.analyze(statement).has(Intent::Greeting));
+
+    // A tight limit still lets a bare greeting through; fillers are not counted.
+    pack.settings.alone_rest = Some(0);
+    let tight = Engine::from_pack(&pack).expect("the pack builds");
+    assert!(tight.analyze("嗯嗯 谢谢啦").has(Intent::Greeting));
+    assert!(!tight.analyze("谢谢 没有了").has(Intent::Greeting));
+}
+
+#[test]
 fn quantities_have_values_and_spans() {
     let engine = Engine::builtin();
     let message = "订单号123456789012 手机13812345678 身高一米六五 一百二十斤 ¥80";
