@@ -10,8 +10,10 @@
 //! 2. **Drop platform codes**: emoticon codes such as `[微笑]` (an ASCII `[`, one to four Han
 //!    characters, `]`), and the placeholders that de-identified chat logs put where a name,
 //!    number or link was (`[姓名x]`, `[数字x]`, `[ORDERID_1234]`), and emoticon codes of the
-//!    `#E-s12` form: each becomes one space, so
-//!    the name of a placeholder (地址, 日期) is not read as the buyer's word. *Lossy:* the code.
+//!    `#E-s12` form: each becomes one space, so the name of a placeholder (地址, 日期) is not
+//!    read as the buyer's word. A de-identified number (`[数字x]`, `[金额x]`) becomes the digit
+//!    `0` instead, so `满[数字x]减[数字x]` still reads as an offer; a quantity read from it has
+//!    the value 0, which stands for "some number". *Lossy:* the code.
 //! 3. **Collapse runs**: a run of one punctuation mark (`？？？`, `!!!`) becomes one; a run of
 //!    spaces becomes one; spaces at either end go. *Lossy:* how many there were.
 //!
@@ -199,7 +201,7 @@ pub fn normalize(original: &str) -> Normalized {
                 }
                 end += inner.len_utf8();
             }
-            c = ' ';
+            c = code_char(original.get(at..end).unwrap_or_default());
         }
         // A repeat is rare, so only a repeat asks whether the character collapses.
         if last == Some(c) && (c == ' ' || is_punctuation(c)) {
@@ -317,6 +319,18 @@ impl MapBuilder {
 /// of the Han codes fold to the same.
 fn code_len(after: &str) -> Option<usize> {
     han_code_len(after).or_else(|| upper_code_len(after))
+}
+
+/// What a platform code leaves in the text: a de-identified number (`[数字x]`, `[金额x]`)
+/// still reads as a number, the digit 0, so `满[数字x]减[数字x]` stays an offer and
+/// `[数字x]块` an amount; any other code becomes a space.
+fn code_char(code: &str) -> char {
+    let name = || code.chars().map(fold_char).filter(|&c| is_han(c));
+    if name().eq("数字".chars()) || name().eq("金额".chars()) {
+        '0'
+    } else {
+        ' '
+    }
 }
 
 /// The number of characters after `c` that make it the start of a platform code (an
@@ -594,7 +608,9 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{HAN, code_after, is_punctuation, normalize, s2t_table, to_traditional};
+    use super::{
+        HAN, code_after, code_char, is_punctuation, normalize, s2t_table, to_traditional,
+    };
 
     /// The map back written out byte by byte, the plain way: for each byte of the normalised
     /// text, the original range of the character it came from. `normalize` keeps the same map
@@ -613,7 +629,7 @@ mod tests {
                     .take(len)
                     .map(|(_, x)| x.len_utf8())
                     .sum::<usize>();
-                c = ' ';
+                c = code_char(&original[at..end]);
             }
             if last == Some(c) && (c == ' ' || is_punctuation(c)) {
                 let from = origin.len() - c.len_utf8();

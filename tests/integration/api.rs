@@ -240,6 +240,35 @@ fn log_placeholders_are_not_read_as_words() {
 }
 
 #[test]
+fn a_log_placeholder_for_a_number_reads_as_a_number() {
+    let engine = Engine::builtin();
+    // 满[数字x]减[数字x] is an offer whatever the numbers were; a space in their place would
+    // leave 满 减 and nothing to read.
+    let message = "今天是满[数字x]减[数字x]吗";
+    let a = engine.analyze(message);
+    assert_eq!(a.normalized, "今天是满0减0吗");
+    assert!(a.has(Intent::Promotion), "{a:#?}");
+    let rule = a
+        .intents
+        .iter()
+        .flat_map(|s| &s.evidence)
+        .find(|e| matches!(&e.source, Source::Rule { id } if id == "promotion.spend-and-save"))
+        .expect("the spend-and-save rule reads the placeholders as numbers");
+    assert_eq!(rule.span.text(message), "满[数字x]减");
+    // An amount keeps its unit: [金额x]元 is money, with the value 0 for "some amount".
+    let b = engine.analyze("刚才还是[金额x]元");
+    let money: Vec<&str> = b
+        .quantities
+        .iter()
+        .filter(|q| q.kind() == QuantityKind::Money)
+        .map(|q| q.span().text("刚才还是[金额x]元"))
+        .collect();
+    assert_eq!(money, ["[金额x]元"]);
+    // Any other placeholder is still a space.
+    assert_eq!(kefu::normalize("[日期x]发货").as_str(), "发货");
+}
+
+#[test]
 fn evidence_spans_cover_emoticons_and_punctuation_runs() {
     let engine = Engine::builtin();
     let message = "[微笑]   什麼時候發貨？？？";
