@@ -608,9 +608,7 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{
-        HAN, code_after, code_char, is_punctuation, normalize, s2t_table, to_traditional,
-    };
+    use super::{HAN, code_after, code_char, is_punctuation, normalize, s2t_table, to_traditional};
 
     /// The map back written out byte by byte, the plain way: for each byte of the normalised
     /// text, the original range of the character it came from. `normalize` keeps the same map
