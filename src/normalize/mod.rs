@@ -627,7 +627,7 @@ mod tests {
                     .take(len)
                     .map(|(_, x)| x.len_utf8())
                     .sum::<usize>();
-                c = code_char(&original[at..end]);
+                c = code_char(original.get(at..end).unwrap_or_default());
             }
             if last == Some(c) && (c == ' ' || is_punctuation(c)) {
                 let from = origin.len() - c.len_utf8();
