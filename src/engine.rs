@@ -45,6 +45,8 @@ struct Inner {
     rules: Rules,
     segmenter: Segmenter,
     fallback: Option<Fallback>,
+    /// The intents the fallback may name; empty for all.
+    fallback_intents: Vec<Intent>,
     /// Per quantity kind, the intents it hints at.
     quantity_cues: Vec<Vec<(Intent, f32)>>,
     threshold: f32,
@@ -97,6 +99,11 @@ impl Engine {
             });
         }
         check_session(&pack.session)?;
+        let fallback_intents = settings
+            .fallback_intents
+            .iter()
+            .map(|label| parse_intent(label, "`settings.fallback_intents`", false))
+            .collect::<Result<Vec<_>, _>>()?;
         let only_alone = Alone {
             intents: settings
                 .only_alone
@@ -154,6 +161,7 @@ impl Engine {
                 rules,
                 segmenter,
                 fallback,
+                fallback_intents,
                 quantity_cues,
                 threshold: settings.threshold,
                 window: pack.negation.window,
@@ -434,7 +442,12 @@ impl Engine {
             if let Some(model) = &inner.fallback {
                 let mut features = Vec::with_capacity(64);
                 inner.segmenter.features(norm.as_str(), &mut features);
-                board.fallback(model, &features, Span::new(0, message.len()));
+                board.fallback(
+                    model,
+                    &features,
+                    Span::new(0, message.len()),
+                    &inner.fallback_intents,
+                );
             }
         }
         let (scores, decided_by) = board.finish(inner.threshold, &inner.only_alone, norm);

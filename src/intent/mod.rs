@@ -288,17 +288,21 @@ impl Board {
         }
     }
 
-    /// The fallback's verdict, when it names a real intent.
+    /// The fallback's verdict, when it names a real intent the pack lets it name (`allowed`,
+    /// every intent when empty).
     pub(crate) fn fallback(
         &mut self,
         model: &fallback::Fallback,
         features: &[Feature<'_>],
         whole: Span,
+        allowed: &[Intent],
     ) {
         let Some(verdict) = model.predict(features) else {
             return;
         };
-        if verdict.intent == Intent::Other {
+        if verdict.intent == Intent::Other
+            || !(allowed.is_empty() || allowed.contains(&verdict.intent))
+        {
             return;
         }
         self.add(

@@ -188,6 +188,11 @@ pub struct Settings {
     /// How far the fallback's probabilities are flattened before they become scores, in
     /// `[1, 50]`: higher is more cautious. Default 4.
     pub fallback_temperature: f32,
+    /// The intents the fallback may name. When its best guess is another, it says nothing and
+    /// the message stays `other`: some intents are asked with their own words (改地址, 付款,
+    /// 多少钱), and a guess for them without those words is seldom right. Empty, the default,
+    /// lets it name any intent.
+    pub fallback_intents: Vec<String>,
     /// Intents that count only when no other intent is present: `你好，这件有货吗` asks about
     /// stock, and the greeting is politeness. Their evidence stays in the analysis, marked not
     /// present. Default `["greeting"]`.
@@ -209,6 +214,7 @@ impl Default for Settings {
             threshold: DEFAULT_THRESHOLD,
             fallback: true,
             fallback_temperature: 4.0,
+            fallback_intents: Vec::new(),
             only_alone: vec!["greeting".to_owned()],
             alone_rest: None,
             alone_fillers: String::new(),

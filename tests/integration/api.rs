@@ -436,6 +436,42 @@ fn a_greeting_counts_only_when_the_message_is_little_else() {
 }
 
 #[test]
+fn the_fallback_names_only_the_intents_the_pack_lets_it() {
+    let pack = |allowed: &str| {
+        format!(
+            r#"
+[pack]
+name = "tiny"
+version = "1.0.0"
+
+[settings]
+fallback_intents = [{allowed}]
+
+[[examples]]
+intent = "logistics"
+texts = ["快递到哪了", "快递怎么还没到", "快递几天能到", "快递发了吗"]
+
+[[examples]]
+intent = "price"
+texts = ["价钱能少吗", "价钱多少", "价钱贵了", "价钱还能谈吗"]
+"#
+        )
+    };
+    let every = Engine::from_toml(&pack("")).expect("the pack builds");
+    let a = every.analyze("价钱呢");
+    assert_eq!(a.decided_by, Decision::Fallback, "{a:#?}");
+    assert!(a.has(Intent::Price), "{a:#?}");
+
+    let some = Engine::from_toml(&pack(r#""logistics""#)).expect("the pack builds");
+    let b = some.analyze("价钱呢");
+    assert_eq!(b.decided_by, Decision::Nothing, "{b:#?}");
+    assert_eq!(b.present_intents(), [Intent::Other]);
+    let c = some.analyze("快递呢");
+    assert_eq!(c.decided_by, Decision::Fallback, "{c:#?}");
+    assert!(c.has(Intent::Logistics), "{c:#?}");
+}
+
+#[test]
 fn quantities_have_values_and_spans() {
     let engine = Engine::builtin();
     let message = "订单号123456789012 手机13812345678 身高一米六五 一百二十斤 ¥80";
