@@ -519,7 +519,8 @@ pub(crate) fn parse_intent(
         Ok(Intent::Other) if !allow_other => Err(PackError::UnknownIntent {
             intent: label.to_owned(),
             item: format!(
-                "{item} (`other` is what no intent matched, so only examples may use it)"
+                "{item} (`other` is what no intent matched, so only examples, and rules that absorb \
+                 other intents, may use it)"
             ),
         }),
         Ok(intent) => Ok(intent),

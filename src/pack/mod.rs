@@ -332,7 +332,9 @@ pub struct TermGroup {
 pub struct Rule {
     /// A unique id, shown in evidence.
     pub id: String,
-    /// The intent label.
+    /// The intent label. `other` is allowed for a rule that `absorbs`: it marks text about
+    /// none of the shop's topics (a password, the buyer's account), takes over the listed
+    /// intents' words inside its match, and adds no evidence of its own.
     pub intent: String,
     /// The weight of a match, in `(0, 1]`.
     pub weight: f32,
