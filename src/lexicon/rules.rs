@@ -64,7 +64,11 @@ impl Rules {
                 // A rule for `other` only takes over: it marks text about none of the shop's
                 // topics (the buyer's account, a password), and adds no evidence of its own.
                 let allow_other = !rule.absorbs.is_empty();
-                Some(Target::Intent(parse_intent(&rule.intent, &item, allow_other)?))
+                Some(Target::Intent(parse_intent(
+                    &rule.intent,
+                    &item,
+                    allow_other,
+                )?))
             };
             all.push((rule, target, rule.backup));
         }
