@@ -135,8 +135,8 @@ pub struct IntentScore {
     /// The score in `[0, 1]`: the noisy-OR of the weights of the evidence that counts.
     pub score: f32,
     /// True when `score` reaches the engine's threshold. An intent of the pack's
-    /// `only_alone` (the greeting) also needs no other intent present and, with
-    /// `alone_rest`, a message that says little besides its evidence.
+    /// `only_alone` (the greeting) also needs no other intent present, no match of a rule for
+    /// `other` and, with `alone_rest`, a message that says little besides its evidence.
     pub present: bool,
     /// Every piece of evidence, negated ones included, in message order.
     pub evidence: Vec<Evidence>,

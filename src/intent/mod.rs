@@ -92,6 +92,9 @@ pub(crate) struct Board {
     evidence: [Vec<Evidence>; SCORED],
     /// True once backup evidence had to be brought back to explain the message.
     backup_stage: bool,
+    /// True when a rule for `other` matched: part of the message is about none of the
+    /// intents, so it is more than a greeting.
+    elsewhere: bool,
 }
 
 impl Board {
@@ -137,13 +140,16 @@ impl Board {
             }
             self.backup_stage = true;
         }
-        if self.present(threshold, only_alone) {
+        // A rule for `other` matched and nothing else did: the message is about none of the
+        // intents, and the fallback is not asked to guess one.
+        if self.present(threshold, only_alone) || self.elsewhere {
             return true;
         }
         alone.rest.is_some()
             && Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
                 only_alone.contains(i)
                     && Board::score(list) >= threshold
+                    && !self.elsewhere
                     && !alone.says_more(norm, list)
             })
     }
@@ -207,6 +213,10 @@ impl Board {
                 let negated_by = cues
                     .negation(norm, hit.start, hit.end)
                     .filter(|_| rule.negatable);
+                if intent == Intent::Other {
+                    self.elsewhere |= negated_by.is_none();
+                    continue;
+                }
                 self.add(
                     intent,
                     Evidence {
@@ -329,6 +339,7 @@ impl Board {
         norm: &Normalized,
     ) -> (Vec<IntentScore>, Decision) {
         let only_alone = alone.intents.as_slice();
+        let elsewhere = self.elsewhere;
         let mut scores: Vec<IntentScore> = Intent::ALL
             .iter()
             .zip(self.evidence)
@@ -362,7 +373,7 @@ impl Board {
             .iter()
             .any(|s| s.present && !only_alone.contains(&s.intent));
         for s in scores.iter_mut().filter(|s| only_alone.contains(&s.intent)) {
-            if others_present || (s.present && alone.says_more(norm, &s.evidence)) {
+            if others_present || (s.present && (elsewhere || alone.says_more(norm, &s.evidence))) {
                 s.present = false;
             }
         }

@@ -333,8 +333,10 @@ pub struct Rule {
     /// A unique id, shown in evidence.
     pub id: String,
     /// The intent label. `other` is allowed for a rule that `absorbs`: it marks text about
-    /// none of the shop's topics (a password, the buyer's account), takes over the listed
-    /// intents' words inside its match, and adds no evidence of its own.
+    /// none of the shop's topics (a password, the buyer's account, asking for a human agent),
+    /// takes over the listed intents' words inside its match, and adds no evidence of its
+    /// own. When it matches, a greeting (`only_alone`) beside it stands aside, and if nothing
+    /// else is present the fallback is not asked: the message is `other`.
     pub intent: String,
     /// The weight of a match, in `(0, 1]`.
     pub weight: f32,
