@@ -199,7 +199,7 @@ pub struct Settings {
     pub only_alone: Vec<String>,
     /// An `only_alone` intent also needs the message to be little else: it counts only when
     /// at most this many letters, digits and Han characters, besides `alone_fillers`, lie
-    /// outside its evidence. `谢谢，没有了` is a thanks; `你好 我的身份证被注销了` is a
+    /// outside its evidence. `谢谢，没有了` is a thanks; `你好 我是隔壁店的老板娘` is a
     /// statement that opens with a greeting, and is `other` when nothing else explains it.
     /// Default `None`: no limit.
     pub alone_rest: Option<usize>,
