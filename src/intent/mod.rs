@@ -114,8 +114,9 @@ impl Board {
     }
 
     /// True when the terms, rules and quantities explain the message, so the fallback need
-    /// not guess: some intent other than the `only_alone` ones reaches `threshold`, or an
-    /// `only_alone` one does and the message says little else (`alone_rest`).
+    /// not guess: some intent other than the `only_alone` ones reaches `threshold`, a rule for
+    /// `other` matched, or an `only_alone` one reaches it and the message says little else
+    /// (`alone_rest`).
     /// Backup terms count only when nothing else does: they are set aside first, and brought
     /// back if no intent is present without them.
     pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
@@ -149,7 +150,6 @@ impl Board {
             && Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
                 only_alone.contains(i)
                     && Board::score(list) >= threshold
-                    && !self.elsewhere
                     && !alone.says_more(norm, list)
             })
     }
