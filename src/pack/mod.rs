@@ -13,6 +13,8 @@
 //!
 //! [settings]
 //! threshold = 0.5              # one score decides which intents count as present
+//! fallback_intents = ["size"]  # the only intents the fallback may name (all when left out)
+//! alone_rest = 10              # a greeting counts only when the message says little else
 //!
 //! [negation]
 //! window = 2                   # at most this many characters between a cue and its term
