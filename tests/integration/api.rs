@@ -223,6 +223,11 @@ fn evidence_points_into_traditional_full_width_original() {
     }
 }
 
+/// Every piece of evidence of every intent, in intent order.
+fn all_evidence(a: &Analysis) -> impl Iterator<Item = &kefu::Evidence> {
+    a.intents.iter().flat_map(|s| &s.evidence)
+}
+
 #[test]
 fn log_placeholders_are_not_read_as_words() {
     let engine = Engine::builtin();
@@ -248,10 +253,7 @@ fn a_log_placeholder_for_a_number_reads_as_a_number() {
     let a = engine.analyze(message);
     assert_eq!(a.normalized, "今天是满0减0吗");
     assert!(a.has(Intent::Promotion), "{a:#?}");
-    let rule = a
-        .intents
-        .iter()
-        .flat_map(|s| &s.evidence)
+    let rule = all_evidence(&a)
         .find(|e| matches!(&e.source, Source::Rule { id } if id == "promotion.spend-and-save"))
         .expect("the spend-and-save rule reads the placeholders as numbers");
     assert_eq!(rule.span.text(message), "满[数字x]减");
@@ -275,10 +277,7 @@ fn evidence_spans_cover_emoticons_and_punctuation_runs() {
     let a = engine.analyze(message);
     assert_eq!(a.normalized, "什么时候发货?");
     assert!(a.has(Intent::Logistics), "{a:#?}");
-    let terms: Vec<(&str, &str)> = a
-        .intents
-        .iter()
-        .flat_map(|s| &s.evidence)
+    let terms: Vec<(&str, &str)> = all_evidence(&a)
         .filter_map(|e| match &e.source {
             Source::Term { id } => Some((id.as_str(), e.span.text(message))),
             _ => None,
@@ -364,10 +363,7 @@ fn fallback_decides_when_the_lexicon_is_silent() {
         .find_map(|(label, text)| {
             let a = engine.analyze(text);
             let only_fallback = !a.intents.is_empty()
-                && a.intents
-                    .iter()
-                    .flat_map(|s| &s.evidence)
-                    .all(|e| matches!(e.source, Source::Fallback { .. }));
+                && all_evidence(&a).all(|e| matches!(e.source, Source::Fallback { .. }));
             (only_fallback && a.decided_by == Decision::Fallback).then_some((label, text, a))
         });
     let (label, text, a) =
