@@ -95,6 +95,9 @@ pub(crate) struct Board {
     /// True when a rule for `other` matched: part of the message is about none of the
     /// intents, so it is more than a greeting.
     elsewhere: bool,
+    /// Per `only_alone` intent, whether the message says more than it (`Alone::says_more`),
+    /// once `decides` has asked, so that `finish` does not count again.
+    said_more: [Option<bool>; SCORED],
 }
 
 impl Board {
@@ -146,12 +149,22 @@ impl Board {
         if self.present(threshold, only_alone) || self.elsewhere {
             return true;
         }
-        alone.rest.is_some()
-            && Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
-                only_alone.contains(i)
-                    && Board::score(list) >= threshold
-                    && !alone.says_more(norm, list)
-            })
+        if alone.rest.is_none() {
+            return false;
+        }
+        let mut decided = false;
+        for ((i, list), said) in Intent::ALL
+            .iter()
+            .zip(&self.evidence)
+            .zip(self.said_more.iter_mut())
+        {
+            if only_alone.contains(i) && Board::score(list) >= threshold {
+                let more = alone.says_more(norm, list);
+                *said = Some(more);
+                decided |= !more;
+            }
+        }
+        decided
     }
 
     fn present(&self, threshold: f32, only_alone: &[Intent]) -> bool {
@@ -340,6 +353,7 @@ impl Board {
     ) -> (Vec<IntentScore>, Decision) {
         let only_alone = alone.intents.as_slice();
         let elsewhere = self.elsewhere;
+        let said_more = self.said_more;
         let mut scores: Vec<IntentScore> = Intent::ALL
             .iter()
             .zip(self.evidence)
@@ -373,7 +387,14 @@ impl Board {
             .iter()
             .any(|s| s.present && !only_alone.contains(&s.intent));
         for s in scores.iter_mut().filter(|s| only_alone.contains(&s.intent)) {
-            if others_present || (s.present && (elsewhere || alone.says_more(norm, &s.evidence))) {
+            let says_more = || {
+                said_more
+                    .get(s.intent.index())
+                    .copied()
+                    .flatten()
+                    .unwrap_or_else(|| alone.says_more(norm, &s.evidence))
+            };
+            if others_present || (s.present && (elsewhere || says_more())) {
                 s.present = false;
             }
         }
