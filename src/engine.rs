@@ -75,6 +75,13 @@ impl Engine {
     }
 
     /// Builds an engine from a pack, checking every part of it.
+    ///
+    /// The independent parts (the rule regexes; the courtesy rules and the templates they
+    /// check; the lexicon with the segmenter and the fallback trained over it) are built on
+    /// the calling thread and two short-lived helper threads, which end before this returns.
+    /// Where no thread can be started everything is built on the calling thread. Either way a
+    /// pack with several mistakes is refused for the first one in build order: lexicon,
+    /// courtesy rules, templates, rules, quantity cues, examples.
     pub fn from_pack(pack: &Pack) -> Result<Engine, PackError> {
         let settings = &pack.settings;
         if !(settings.threshold > 0.0 && settings.threshold <= 1.0) {
@@ -113,10 +120,26 @@ impl Engine {
             rest: settings.alone_rest,
             fillers: settings.alone_fillers.chars().collect(),
         };
-        let lexicon = Lexicon::build(pack)?;
-        let linter = Linter::build(&pack.courtesy)?;
-        let replies = Replies::build(&pack.templates, &linter)?;
-        let rules = Rules::build(&pack.rules, &pack.cue_rules)?;
+        // The three costly parts are independent: the rule regexes, the courtesy linter with
+        // the templates it checks, and the lexicon with the segmenter and fallback trained on
+        // it. They are built side by side, and their errors are reported in the order a
+        // one-thread build would meet them, so a bad pack is refused the same way either way.
+        let (rules, (checked, lexical)) = side_by_side(
+            || Rules::build(&pack.rules, &pack.cue_rules),
+            || {
+                side_by_side(
+                    || {
+                        let linter = Linter::build(&pack.courtesy)?;
+                        let replies = Replies::build(&pack.templates, &linter)?;
+                        Ok((linter, replies))
+                    },
+                    || Lexicon::build(pack).map(|lexicon| (learn(pack, &lexicon), lexicon)),
+                )
+            },
+        );
+        let (learned, lexicon) = lexical?;
+        let (linter, replies) = checked?;
+        let rules = rules?;
         let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
         for cue in &pack.quantity_cues {
             let item = format!("quantity cue `{}`", cue.kind);
@@ -131,29 +154,7 @@ impl Engine {
                 list.push((intent, cue.weight));
             }
         }
-        let segmenter = Segmenter::build(pack, lexicon.segmenter_words())?;
-        let mut training = Vec::new();
-        for group in &pack.examples {
-            let item = format!("examples of `{}`", group.intent);
-            let intent = parse_intent(&group.intent, &item, true)?;
-            for text in &group.texts {
-                let norm = normalize(text);
-                if norm.as_str().is_empty() {
-                    return Err(PackError::Empty {
-                        what: "example (nothing is left after normalisation)",
-                        item: format!("{item}: `{text}`"),
-                    });
-                }
-                let mut features = Vec::new();
-                segmenter.features(norm.as_str(), &mut features);
-                training.push((intent, features.iter().map(|f| f.0).collect()));
-            }
-        }
-        let fallback = if settings.fallback {
-            Fallback::train(&training, settings.fallback_temperature)
-        } else {
-            None
-        };
+        let (segmenter, fallback) = learned?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 pack: pack.clone(),
@@ -507,6 +508,60 @@ pub(crate) struct Matched {
 struct Intents {
     scores: Vec<crate::analysis::IntentScore>,
     decided_by: crate::analysis::Decision,
+}
+
+/// The segmenter over the lexicon's words, and the fallback trained on the pack's examples
+/// (none when the pack turns it off or gives too few).
+fn learn(pack: &Pack, lexicon: &Lexicon) -> Result<(Segmenter, Option<Fallback>), PackError> {
+    let segmenter = Segmenter::build(pack, lexicon.segmenter_words())?;
+    let mut training = Vec::new();
+    for group in &pack.examples {
+        let item = format!("examples of `{}`", group.intent);
+        let intent = parse_intent(&group.intent, &item, true)?;
+        for text in &group.texts {
+            let norm = normalize(text);
+            if norm.as_str().is_empty() {
+                return Err(PackError::Empty {
+                    what: "example (nothing is left after normalisation)",
+                    item: format!("{item}: `{text}`"),
+                });
+            }
+            let mut features = Vec::new();
+            segmenter.features(norm.as_str(), &mut features);
+            training.push((intent, features.iter().map(|f| f.0).collect()));
+        }
+    }
+    let settings = &pack.settings;
+    let fallback = if settings.fallback {
+        Fallback::train(&training, settings.fallback_temperature)
+    } else {
+        None
+    };
+    Ok((segmenter, fallback))
+}
+
+/// Runs `side` on a thread of its own while `here` runs on this one, and returns both results.
+/// Where no thread can be started (a platform without threads, a process at its limit) both
+/// run here, one after the other: the results are the same, only slower to come.
+fn side_by_side<A: Send, B>(side: impl Fn() -> A + Sync, here: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let job = &side;
+        let thread = std::thread::Builder::new()
+            .name("kefu-build".to_owned())
+            .spawn_scoped(scope, job);
+        match thread {
+            Ok(thread) => {
+                let b = here();
+                match thread.join() {
+                    Ok(a) => (a, b),
+                    // A panic in a build step is a bug; it reaches the caller as it would
+                    // have without the thread.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Err(_) => (side(), here()),
+        }
+    })
 }
 
 /// Refuses a session policy that cannot work: phases out of order, a decay outside `[0, 1]`,
