@@ -35,8 +35,10 @@ mod jsonl;
 
 /// Messages from the built-in corpus when no file is given.
 const CORPUS: usize = 2_000;
-/// Timed passes over the messages; the median is reported.
+/// Timed rounds over the messages; the median is reported.
 const PASSES: usize = 15;
+/// Passes of `suggest` whose every call is timed, for the tail.
+const TAIL_PASSES: usize = 5;
 
 #[derive(Deserialize)]
 struct Line {
@@ -82,7 +84,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        builds.push(start.elapsed());
+        builds.push(start.elapsed().as_secs_f64());
         // What the first engine added, before later builds reuse freed memory.
         if build_rss_mib.is_none() {
             build_rss_mib = match (rss_before, rss_kib()) {
@@ -95,7 +97,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let build_rss_mib = build_rss_mib.filter(|m| m.is_finite());
-    let build_ms = median(&mut builds).as_secs_f64() * 1e3;
+    let build_ms = median(&mut builds) * 1e3;
 
     let automaton = match AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
@@ -114,34 +116,59 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
 
-    let raw_scan = per_message(n, || {
+    let scan_pass = || {
         let mut hits = 0usize;
         for m in &messages {
             hits += automaton.find_iter(black_box(m.as_str())).count();
         }
         black_box(hits);
-    });
-    let analyze = per_message(n, || {
+    };
+    let analyze_pass = || {
         for m in &messages {
             black_box(engine.analyze(black_box(m)));
         }
-    });
-    let mut calls = Vec::with_capacity(n * PASSES);
-    let suggest = per_message(n, || {
+    };
+    let suggest_one = |m: &str| {
+        engine.suggest(
+            &Request::new(black_box(m))
+                .product(product)
+                .catalog(&catalog)
+                .shop(&shop),
+        )
+    };
+    let suggest_pass = || {
+        for m in &messages {
+            black_box(suggest_one(m));
+        }
+    };
+    // The three are timed in rounds, a pass of each per round, so that each ratio compares
+    // passes run moments apart: on a shared machine the speed drifts by a third over
+    // seconds, which would otherwise land on whichever was timed in a slow stretch.
+    let rounds = in_rounds(&[&scan_pass, &analyze_pass, &suggest_pass]);
+    let per_message = |k: usize| {
+        let mut times: Vec<f64> = rounds.iter().filter_map(|r| r.get(k).copied()).collect();
+        median(&mut times) * 1e9 / n as f64
+    };
+    let ratio = |k: usize| {
+        let mut ratios: Vec<f64> = rounds
+            .iter()
+            .filter_map(|r| Some(r.get(k)? / r.first()?.max(1e-12)))
+            .collect();
+        median(&mut ratios)
+    };
+    let (raw_scan, analyze, suggest) = (per_message(0), per_message(1), per_message(2));
+    let (analyze_ratio, suggest_ratio) = (ratio(1), ratio(2));
+    // The tail: every `suggest` call of further passes timed on its own (apart from the
+    // rounds, whose passes would pay for the clock reads).
+    let mut calls = Vec::with_capacity(n * TAIL_PASSES);
+    for _ in 0..TAIL_PASSES {
         for m in &messages {
             let start = Instant::now();
-            let s = engine.suggest(
-                &Request::new(black_box(m))
-                    .product(product)
-                    .catalog(&catalog)
-                    .shop(&shop),
-            );
+            let s = suggest_one(m);
             calls.push(start.elapsed());
             black_box(s);
         }
-    });
-    // The first pass warms up: its timings are not part of the tail.
-    calls.drain(..n.min(calls.len()));
+    }
     calls.sort_unstable();
     let p99 = calls
         .get(calls.len().saturating_sub(1) * 99 / 100)
@@ -159,13 +186,9 @@ fn main() -> ExitCode {
         println!("engine memory         {mib:.1} MiB resident");
     }
     println!("raw scan              {raw_scan:.0} ns/message (the floor)");
+    println!("analyze               {analyze:.0} ns/message ({analyze_ratio:.2}x)");
     println!(
-        "analyze               {analyze:.0} ns/message ({:.2}x)",
-        analyze / raw_scan
-    );
-    println!(
-        "suggest (3 replies)   {suggest:.0} ns/message ({:.2}x), p99 {} ns",
-        suggest / raw_scan,
+        "suggest (3 replies)   {suggest:.0} ns/message ({suggest_ratio:.2}x), p99 {} ns",
         p99.as_nanos()
     );
     println!("2 threads             {speedup:.2}x the throughput of one");
@@ -174,8 +197,8 @@ fn main() -> ExitCode {
         "raw_scan_ns": round(raw_scan),
         "analyze_ns": round(analyze),
         "suggest_ns": round(suggest),
-        "analyze_ratio": round(analyze / raw_scan),
-        "suggest_ratio": round(suggest / raw_scan),
+        "analyze_ratio": round(analyze_ratio),
+        "suggest_ratio": round(suggest_ratio),
         "suggest_p99_ns": p99.as_nanos() as u64,
         "build_ms": round(build_ms),
         "threads2_speedup": round(speedup),
@@ -254,27 +277,36 @@ fn on_workers(engine: &Engine, messages: &[String]) -> f64 {
         .zip(&two)
         .map(|(a, b)| 2.0 * a.as_secs_f64() / b.as_secs_f64().max(1e-12))
         .collect();
-    ratios.sort_by(f64::total_cmp);
-    ratios.get(ratios.len() / 2).copied().unwrap_or(0.0)
+    median(&mut ratios)
 }
 
-/// The median over `PASSES` timed passes (after one warm-up pass) of `pass`, in nanoseconds
-/// per message.
-fn per_message(n: usize, mut pass: impl FnMut()) -> f64 {
-    pass();
-    let mut times: Vec<Duration> = (0..PASSES)
+/// Times `PASSES` rounds (after one warm-up round) in which each pass runs in order, twice,
+/// the second time timed: the seconds of each pass, per round.
+fn in_rounds(passes: &[&dyn Fn()]) -> Vec<Vec<f64>> {
+    for pass in passes {
+        pass();
+    }
+    (0..PASSES)
         .map(|_| {
-            let start = Instant::now();
-            pass();
-            start.elapsed()
+            passes
+                .iter()
+                .map(|pass| {
+                    // Untimed first, so that each pass is timed with its own data in the
+                    // caches, as when it runs alone, not with what the pass before left.
+                    pass();
+                    let start = Instant::now();
+                    pass();
+                    start.elapsed().as_secs_f64()
+                })
+                .collect()
         })
-        .collect();
-    median(&mut times).as_secs_f64() * 1e9 / n as f64
+        .collect()
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort_unstable();
-    times.get(times.len() / 2).copied().unwrap_or_default()
+/// The median; 0 for none.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// Resident memory of this process in KiB, from `/proc/self/statm` (Linux).

@@ -130,7 +130,10 @@ impl Engine {
                 side_by_side(
                     || {
                         let linter = Linter::build(&pack.courtesy)?;
-                        let replies = Replies::build(&pack.templates, &linter)?;
+                        // The templates are checked with a copy, so that the linter's
+                        // regexes keep their fast cache for the first thread that lints
+                        // with the engine rather than for this build thread.
+                        let replies = Replies::build(&pack.templates, &linter.clone())?;
                         Ok((linter, replies))
                     },
                     || Lexicon::build(pack).map(|lexicon| (learn(pack, &lexicon), lexicon)),

@@ -36,7 +36,7 @@ pub struct Finding {
 }
 
 /// A compiled rule.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Compiled {
     id: String,
     level: Level,
@@ -54,7 +54,7 @@ struct Compiled {
 }
 
 /// Every rule of a pack, compiled.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Linter {
     rules: Vec<Compiled>,
     late_reply_seconds: u64,

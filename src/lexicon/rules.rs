@@ -135,7 +135,9 @@ impl Rules {
                     id: rule.id.clone(),
                     message: first_line(&e.to_string()),
                 })?;
-            if regex.is_match("") {
+            // Asked of a copy: a regex's first user keeps a fast cache for good, and that
+            // should be a thread that analyses messages, not this build thread.
+            if regex.clone().is_match("") {
                 return Err(PackError::BadPattern {
                     id: rule.id.clone(),
                     message: "it matches the empty message, so it would fire on everything"
