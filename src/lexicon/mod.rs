@@ -4,6 +4,7 @@
 //! The automaton runs leftmost-longest, so at each position the longest word wins: a blocker
 //! such as 二维码 hides the 码 inside it, and 质量问题 is read as one term rather than two.
 
+pub(crate) mod anchors;
 pub(crate) mod rules;
 pub(crate) mod segment;
 

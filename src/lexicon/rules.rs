@@ -1,4 +1,6 @@
-//! The pack's regex rules, compiled into one `RegexSet` so a message is scanned once.
+//! The pack's regex rules. Each rule's literal anchors (see [`anchors`](super::anchors)) go
+//! into one automaton; a message is scanned for them once, and only the rules whose anchors it
+//! holds run their regexes.
 //!
 //! Two settings matter on Chinese text (measured in `../shared/research/perf-baselines.md`): a
 //! Unicode `\b` sends every non-ASCII message to the slow engine, so it is refused; and the
@@ -7,10 +9,12 @@
 
 use std::collections::HashSet;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder};
 
 use crate::error::PackError;
 use crate::intent::Intent;
+use crate::lexicon::anchors::anchors;
 use crate::lexicon::{Cue, check_weight, parse_intent};
 use crate::pack::{CueRule, Rule};
 
@@ -40,8 +44,13 @@ pub(crate) enum Target {
 /// Every rule of a pack.
 #[derive(Clone, Debug)]
 pub(crate) struct Rules {
-    set: Option<RegexSet>,
     rules: Vec<CompiledRule>,
+    /// Every anchor of every rule that has them; none when no rule has.
+    anchors: Option<AhoCorasick>,
+    /// For each anchor, the rules it belongs to.
+    owners: Vec<Vec<usize>>,
+    /// The rules without anchors, tried on every message.
+    always: Vec<usize>,
 }
 
 /// A rule match, by byte range of the normalised text.
@@ -165,39 +174,88 @@ impl Rules {
                 regex,
             });
         }
-        let set = if compiled.is_empty() {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (k, rule) in compiled.iter().enumerate() {
+            let Some(found) = anchors(rule.regex.as_str()) else {
+                always.push(k);
+                continue;
+            };
+            for word in found {
+                match words.iter().position(|w| *w == word) {
+                    Some(p) => {
+                        if let Some(list) = owners.get_mut(p) {
+                            list.push(k);
+                        }
+                    }
+                    None => {
+                        words.push(word);
+                        owners.push(vec![k]);
+                    }
+                }
+            }
+        }
+        let anchors = if words.is_empty() {
             None
         } else {
-            let set = RegexSetBuilder::new(compiled.iter().map(|r| r.regex.as_str()))
-                .size_limit(SIZE_LIMIT)
-                .dfa_size_limit(DFA_CACHE)
-                .build()
-                .map_err(|e| PackError::BadPattern {
-                    id: "(all rules together)".to_owned(),
-                    message: first_line(&e.to_string()),
-                })?;
-            Some(set)
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&words)
+                    .map_err(|e| PackError::Automaton {
+                        message: e.to_string(),
+                    })?,
+            )
         };
         Ok(Rules {
-            set,
             rules: compiled,
+            anchors,
+            owners,
+            always,
         })
     }
 
     /// Every rule that matches, with the span of its first match.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
-        let Some(set) = &self.set else { return };
-        // Most messages match no rule, and saying so is cheaper than listing all that match.
-        if !set.is_match(text) {
-            return;
+        // The rules worth running, a bit each; packs seldom have more than 256 rules, and
+        // those bits fit on the stack.
+        let words = self.rules.len().div_ceil(64);
+        let mut small = [0u64; 4];
+        let mut large = Vec::new();
+        let wanted: &mut [u64] = if words <= small.len() {
+            small.get_mut(..words).unwrap_or_default()
+        } else {
+            large.resize(words, 0);
+            &mut large
+        };
+        let mut want = |k: usize| {
+            if let Some(word) = wanted.get_mut(k / 64) {
+                *word |= 1 << (k % 64);
+            }
+        };
+        for &k in &self.always {
+            want(k);
         }
-        for k in set.matches(text).iter() {
-            if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
-                out.push(RuleHit {
-                    rule: k,
-                    start: m.start(),
-                    end: m.end(),
-                });
+        if let Some(automaton) = &self.anchors {
+            for m in automaton.find_overlapping_iter(text) {
+                for &k in self.owners.get(m.pattern().as_usize()).into_iter().flatten() {
+                    want(k);
+                }
+            }
+        }
+        for (w, &word) in wanted.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let k = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
+                    out.push(RuleHit {
+                        rule: k,
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
             }
         }
     }

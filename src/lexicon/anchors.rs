@@ -1,0 +1,318 @@
+//! The literal anchors of a rule pattern: words one of which every match contains.
+//!
+//! A rule whose anchors are all absent from a message cannot match it, so its regex is not
+//! run. This matters less for text seen before than for new text: one `RegexSet` over every
+//! rule has a lazy DFA that must track every rule's gaps (`.{0,6}`) at once, and new text
+//! keeps building states for it, tens of microseconds per message. A rule's own regex, run
+//! only when an anchor is present, has few states and settles quickly.
+//!
+//! The reading is deliberately small and conservative: literals, groups with alternatives,
+//! quantifiers, classes, `.`, the common escapes and the zero-width `^` and `$`. Anything else
+//! (flags, look-around, an unknown escape) gives no anchors, and such a rule is simply run on
+//! every message.
+
+/// One piece of a concatenation.
+enum Atom {
+    /// A literal character.
+    Lit(char),
+    /// A group: the alternatives inside.
+    Group(Vec<Vec<Piece>>),
+    /// Anything that is not a literal: a class, `.`, `\d`, `^`, `$`, …
+    Other,
+}
+
+/// An atom and whether a match must contain it at least once.
+struct Piece {
+    atom: Atom,
+    required: bool,
+}
+
+/// The anchors of `pattern`: literals one of which every match contains, or `None` when the
+/// pattern cannot be read simply enough to be sure.
+pub(crate) fn anchors(pattern: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let alternatives = parse_alternation(&chars, &mut at)?;
+    if at != chars.len() {
+        return None;
+    }
+    let mut out = required_of_alternation(&alternatives)?;
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+fn parse_alternation(chars: &[char], at: &mut usize) -> Option<Vec<Vec<Piece>>> {
+    let mut alternatives = vec![parse_concat(chars, at)?];
+    while chars.get(*at) == Some(&'|') {
+        *at += 1;
+        alternatives.push(parse_concat(chars, at)?);
+    }
+    Some(alternatives)
+}
+
+fn parse_concat(chars: &[char], at: &mut usize) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
+    while let Some(&c) = chars.get(*at) {
+        let atom = match c {
+            '|' | ')' => break,
+            '(' => {
+                *at += 1;
+                if chars.get(*at) == Some(&'?') {
+                    // Only a plain non-capturing group is read; flags may change matching.
+                    if chars.get(*at + 1) != Some(&':') {
+                        return None;
+                    }
+                    *at += 2;
+                }
+                let inner = parse_alternation(chars, at)?;
+                if chars.get(*at) != Some(&')') {
+                    return None;
+                }
+                *at += 1;
+                Atom::Group(inner)
+            }
+            '[' => {
+                skip_class(chars, at)?;
+                Atom::Other
+            }
+            '\\' => {
+                let next = *chars.get(*at + 1)?;
+                *at += 2;
+                match next {
+                    'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'b' | 'B' => Atom::Other,
+                    'p' | 'P' => {
+                        if chars.get(*at) == Some(&'{') {
+                            while chars.get(*at)? != &'}' {
+                                *at += 1;
+                            }
+                        }
+                        *at += 1;
+                        Atom::Other
+                    }
+                    c if c.is_ascii_punctuation() => Atom::Lit(c),
+                    _ => return None,
+                }
+            }
+            '.' | '^' | '$' => {
+                *at += 1;
+                Atom::Other
+            }
+            '*' | '+' | '?' | '{' | '}' | ']' => return None,
+            c => {
+                *at += 1;
+                Atom::Lit(c)
+            }
+        };
+        let required = quantifier(chars, at)?;
+        pieces.push(Piece { atom, required });
+    }
+    Some(pieces)
+}
+
+/// Reads an optional quantifier after an atom (and a lazy `?` after it); says whether the atom
+/// must still occur at least once.
+fn quantifier(chars: &[char], at: &mut usize) -> Option<bool> {
+    let required = match chars.get(*at) {
+        Some('?') | Some('*') => {
+            *at += 1;
+            false
+        }
+        Some('+') => {
+            *at += 1;
+            true
+        }
+        Some('{') => {
+            let close = chars.get(*at..)?.iter().position(|&c| c == '}')? + *at;
+            let inside: String = chars.get(*at + 1..close)?.iter().collect();
+            let min = inside.split(',').next()?.trim();
+            let min: usize = min.parse().ok()?;
+            *at = close + 1;
+            min > 0
+        }
+        _ => true,
+    };
+    if chars.get(*at) == Some(&'?') {
+        *at += 1;
+    }
+    Some(required)
+}
+
+/// Steps over a bracketed class, nested classes refused.
+fn skip_class(chars: &[char], at: &mut usize) -> Option<()> {
+    *at += 1;
+    if chars.get(*at) == Some(&'^') {
+        *at += 1;
+    }
+    // A `]` first in a class is a literal.
+    if chars.get(*at) == Some(&']') {
+        *at += 1;
+    }
+    loop {
+        match chars.get(*at)? {
+            ']' => {
+                *at += 1;
+                return Some(());
+            }
+            '[' => return None,
+            '\\' => *at += 2,
+            _ => *at += 1,
+        }
+    }
+}
+
+/// Every alternative must give anchors, and the anchors are all of theirs together.
+fn required_of_alternation(alternatives: &[Vec<Piece>]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for concat in alternatives {
+        out.extend(required_of_concat(concat)?);
+    }
+    Some(out)
+}
+
+/// The most selective required part of a concatenation: a run of required literals, or a
+/// required group whose every alternative has anchors. Selective means the shortest anchor
+/// is as long as possible in bytes (a Han character is rarer than an ASCII mark), then as few
+/// anchors as possible.
+fn required_of_concat(pieces: &[Piece]) -> Option<Vec<String>> {
+    let mut best: Option<Vec<String>> = None;
+    let mut consider = |candidate: Vec<String>| {
+        let key = |set: &[String]| {
+            (
+                set.iter().map(String::len).min().unwrap_or(0),
+                usize::MAX - set.len(),
+            )
+        };
+        if candidate.iter().all(|s| !s.is_empty())
+            && best.as_deref().is_none_or(|b| key(&candidate) > key(b))
+        {
+            best = Some(candidate);
+        }
+    };
+    let mut run = String::new();
+    for piece in pieces {
+        match (&piece.atom, piece.required) {
+            (Atom::Lit(c), true) => {
+                run.push(*c);
+                continue;
+            }
+            (Atom::Group(inner), true) => {
+                if let Some(set) = required_of_alternation(inner) {
+                    consider(set);
+                }
+            }
+            _ => {}
+        }
+        if !run.is_empty() {
+            consider(vec![std::mem::take(&mut run)]);
+        }
+    }
+    if !run.is_empty() {
+        consider(vec![run]);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::anchors;
+    use crate::pack::Pack;
+
+    fn a(pattern: &str) -> Option<Vec<String>> {
+        anchors(pattern)
+    }
+
+    fn v(words: &[&str]) -> Option<Vec<String>> {
+        let mut out: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        out.sort();
+        Some(out)
+    }
+
+    #[test]
+    fn reads_the_patterns_rules_use() {
+        assert_eq!(a("人工客服"), v(&["人工客服"]));
+        assert_eq!(a("(转|找)(个)?人工"), v(&["人工"]));
+        assert_eq!(a("[0-9]+(元|块)?算"), v(&["算"]));
+        assert_eq!(a("(发|寄)[^,.?!]{0,4}(吗|么)"), v(&["发", "寄"]));
+        assert_eq!(a("登不上|不能(登录|登陆)"), v(&["不能", "登不上"]));
+        assert_eq!(a("[1-9]\\.[0-9]折"), v(&["折"]));
+        assert_eq!(a("(?:快递|物流)费"), v(&["快递", "物流"]));
+        assert_eq!(a("(怎么|却)+[0-9]{2,}"), v(&["却", "怎么"]));
+    }
+
+    #[test]
+    fn gives_up_when_it_cannot_be_sure() {
+        // An alternative with no literal at all.
+        assert_eq!(a("[0-9]+|京豆"), None);
+        // Optional pieces only.
+        assert_eq!(a("(快递)?[0-9]*"), None);
+        // Flags, unknown syntax and broken patterns.
+        assert_eq!(a("(?i)abc"), None);
+        assert_eq!(a("a\\x41"), None);
+        assert_eq!(a("(abc"), None);
+        assert_eq!(a("abc)"), None);
+        assert_eq!(a("[[:alpha:]]x"), None);
+    }
+
+    /// Pieces of every built-in rule pattern, with other text around them.
+    fn built_in_patterns() -> Vec<String> {
+        let pack = Pack::builtin().unwrap_or_default();
+        pack.rules
+            .iter()
+            .map(|r| r.pattern.clone())
+            .chain(pack.cue_rules.iter().map(|r| r.pattern.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn every_built_in_rule_has_anchors() {
+        let patterns = built_in_patterns();
+        assert!(!patterns.is_empty());
+        let unread: Vec<&String> = patterns.iter().filter(|p| anchors(p).is_none()).collect();
+        assert!(unread.is_empty(), "no anchors for {unread:?}");
+    }
+
+    /// Words to build test texts from: the pattern's literal runs, each of their
+    /// characters, digits and punctuation.
+    fn pieces_of(pattern: &str) -> Vec<String> {
+        let meta = "()[]{}|?*+^$\\.";
+        let mut out: Vec<String> = pattern
+            .split(|c: char| meta.contains(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let singles: Vec<String> = out
+            .iter()
+            .flat_map(|w| w.chars().map(String::from).collect::<Vec<_>>())
+            .collect();
+        out.extend(singles);
+        out.extend(["0", "12", "365", " ", ",", "?", "的", "了"].map(str::to_owned));
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The promise: a text a rule matches contains one of its anchors. Texts are made of
+        /// pieces of the pattern itself, so that matches are frequent.
+        #[test]
+        fn a_match_contains_an_anchor(
+            k in 0usize..1000,
+            picks in proptest::collection::vec(0usize..1000, 0..10),
+        ) {
+            let patterns = built_in_patterns();
+            let pattern = &patterns[k % patterns.len()];
+            let Some(words) = anchors(pattern) else { return Ok(()) };
+            let pieces = pieces_of(pattern);
+            let text: String = picks.iter().map(|&p| pieces[p % pieces.len()].as_str()).collect();
+            let regex = regex::Regex::new(pattern).unwrap();
+            if regex.is_match(&text) {
+                prop_assert!(
+                    words.iter().any(|w| text.contains(w.as_str())),
+                    "{pattern} matches {text:?} without any of {words:?}"
+                );
+            }
+        }
+    }
+}
