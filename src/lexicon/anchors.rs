@@ -27,19 +27,39 @@ struct Piece {
     required: bool,
 }
 
-/// The anchors of `pattern`: literals one of which every match contains, or `None` when the
-/// pattern cannot be read simply enough to be sure.
-pub(crate) fn anchors(pattern: &str) -> Option<Vec<String>> {
+/// What every match of a pattern contains: for one of the alternatives, a word from each of
+/// its sets (one or two sets, the most selective parts of the alternative).
+pub(crate) type Anchors = Vec<Vec<Vec<String>>>;
+
+/// The anchors of `pattern`, or `None` when the pattern cannot be read simply enough to be
+/// sure.
+pub(crate) fn anchors(pattern: &str) -> Option<Anchors> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut at = 0;
     let alternatives = parse_alternation(&chars, &mut at)?;
     if at != chars.len() {
         return None;
     }
-    let mut out = required_of_alternation(&alternatives)?;
-    out.sort();
-    out.dedup();
-    Some(out)
+    alternatives
+        .iter()
+        .map(|concat| {
+            let mut sets = required_parts(concat);
+            if sets.is_empty() {
+                return None;
+            }
+            sets.truncate(2);
+            Some(sets)
+        })
+        .collect()
+}
+
+/// Whether `text` holds what `anchors` asks for.
+#[cfg(test)]
+fn satisfied(anchors: &Anchors, text: &str) -> bool {
+    anchors.iter().any(|sets| {
+        sets.iter()
+            .all(|set| set.iter().any(|w| text.contains(w.as_str())))
+    })
 }
 
 fn parse_alternation(chars: &[char], at: &mut usize) -> Option<Vec<Vec<Piece>>> {
@@ -161,34 +181,24 @@ fn skip_class(chars: &[char], at: &mut usize) -> Option<()> {
     }
 }
 
-/// Every alternative must give anchors, and the anchors are all of theirs together.
+/// The words one of which every match of a group contains: for each alternative, its most
+/// selective part; `None` when an alternative has none.
 fn required_of_alternation(alternatives: &[Vec<Piece>]) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for concat in alternatives {
-        out.extend(required_of_concat(concat)?);
+        out.extend(required_parts(concat).into_iter().next()?);
     }
+    out.sort();
+    out.dedup();
     Some(out)
 }
 
-/// The most selective required part of a concatenation: a run of required literals, or a
-/// required group whose every alternative has anchors. Selective means the shortest anchor
+/// The required parts of a concatenation, most selective first: runs of required literals,
+/// and required groups whose every alternative has anchors. Selective means the shortest word
 /// is as long as possible in bytes (a Han character is rarer than an ASCII mark), then as few
-/// anchors as possible.
-fn required_of_concat(pieces: &[Piece]) -> Option<Vec<String>> {
-    let mut best: Option<Vec<String>> = None;
-    let mut consider = |candidate: Vec<String>| {
-        let key = |set: &[String]| {
-            (
-                set.iter().map(String::len).min().unwrap_or(0),
-                usize::MAX - set.len(),
-            )
-        };
-        if candidate.iter().all(|s| !s.is_empty())
-            && best.as_deref().is_none_or(|b| key(&candidate) > key(b))
-        {
-            best = Some(candidate);
-        }
-    };
+/// words as possible.
+fn required_parts(pieces: &[Piece]) -> Vec<Vec<String>> {
+    let mut parts: Vec<Vec<String>> = Vec::new();
     let mut run = String::new();
     for piece in pieces {
         match (&piece.atom, piece.required) {
@@ -198,36 +208,68 @@ fn required_of_concat(pieces: &[Piece]) -> Option<Vec<String>> {
             }
             (Atom::Group(inner), true) => {
                 if let Some(set) = required_of_alternation(inner) {
-                    consider(set);
+                    parts.push(set);
                 }
             }
             _ => {}
         }
         if !run.is_empty() {
-            consider(vec![std::mem::take(&mut run)]);
+            parts.push(vec![std::mem::take(&mut run)]);
         }
     }
     if !run.is_empty() {
-        consider(vec![run]);
+        parts.push(vec![run]);
     }
-    best
+    parts.retain(|set| !set.is_empty() && set.iter().all(|w| !w.is_empty()));
+    let key = |set: &Vec<String>| {
+        (
+            std::cmp::Reverse(set.iter().map(String::len).min().unwrap_or(0)),
+            set.len(),
+        )
+    };
+    // Stable: among equals the earlier part stays first.
+    parts.sort_by_key(key);
+    parts
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
-    use super::anchors;
+    use super::{anchors, satisfied};
     use crate::pack::Pack;
 
+    /// The first set of each alternative, all together, sorted.
     fn a(pattern: &str) -> Option<Vec<String>> {
-        anchors(pattern)
+        let found = anchors(pattern)?;
+        let mut out: Vec<String> = found
+            .into_iter()
+            .flat_map(|sets| sets.into_iter().next())
+            .flatten()
+            .collect();
+        out.sort();
+        Some(out)
     }
 
     fn v(words: &[&str]) -> Option<Vec<String>> {
         let mut out: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
         out.sort();
         Some(out)
+    }
+
+    #[test]
+    fn keeps_two_parts_of_an_alternative() {
+        let found = anchors("(发|寄)了?(吗|么|没有)").unwrap_or_default();
+        assert_eq!(
+            found,
+            vec![vec![
+                vec!["发".to_owned(), "寄".to_owned()],
+                vec!["么".to_owned(), "吗".to_owned(), "没有".to_owned()]
+            ]]
+        );
+        assert!(satisfied(&found, "发了吗"));
+        assert!(!satisfied(&found, "发了"));
+        assert!(!satisfied(&found, "好吗"));
     }
 
     #[test]
@@ -303,14 +345,14 @@ mod tests {
         ) {
             let patterns = built_in_patterns();
             let pattern = &patterns[k % patterns.len()];
-            let Some(words) = anchors(pattern) else { return Ok(()) };
+            let Some(found) = anchors(pattern) else { return Ok(()) };
             let pieces = pieces_of(pattern);
             let text: String = picks.iter().map(|&p| pieces[p % pieces.len()].as_str()).collect();
             let regex = regex::Regex::new(pattern).unwrap();
             if regex.is_match(&text) {
                 prop_assert!(
-                    words.iter().any(|w| text.contains(w.as_str())),
-                    "{pattern} matches {text:?} without any of {words:?}"
+                    satisfied(&found, &text),
+                    "{pattern} matches {text:?} without its anchors {found:?}"
                 );
             }
         }

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use crate::error::PackError;
@@ -45,10 +45,13 @@ pub(crate) enum Target {
 #[derive(Clone, Debug)]
 pub(crate) struct Rules {
     rules: Vec<CompiledRule>,
-    /// Every anchor of every rule that has them; none when no rule has.
+    /// Every anchor word of every rule that has them; none when no rule has.
     anchors: Option<AhoCorasick>,
-    /// For each anchor, the rules it belongs to.
+    /// For each anchor word, the rules it is a first anchor of.
     owners: Vec<Vec<usize>>,
+    /// For each rule, what a message must hold for it to be run, by anchor word: for one of
+    /// the alternatives, a word of each set. Empty for a rule without anchors.
+    needs: Vec<Vec<Vec<Vec<usize>>>>,
     /// The rules without anchors, tried on every message.
     always: Vec<usize>,
 }
@@ -176,32 +179,52 @@ impl Rules {
         }
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut needs = Vec::with_capacity(compiled.len());
         let mut always = Vec::new();
         for (k, rule) in compiled.iter().enumerate() {
             let Some(found) = anchors(rule.regex.as_str()) else {
                 always.push(k);
+                needs.push(Vec::new());
                 continue;
             };
-            for word in found {
-                match words.iter().position(|w| *w == word) {
-                    Some(p) => {
-                        if let Some(list) = owners.get_mut(p) {
-                            list.push(k);
-                        }
-                    }
+            // A rule is looked at when a word of an alternative's first (most selective) set
+            // is present; the other sets are checked then.
+            let mut id = |word: String, first: bool| {
+                let p = match words.iter().position(|w| *w == word) {
+                    Some(p) => p,
                     None => {
                         words.push(word);
-                        owners.push(vec![k]);
+                        owners.push(Vec::new());
+                        words.len() - 1
+                    }
+                };
+                if let Some(list) = owners.get_mut(p).filter(|_| first) {
+                    if list.last() != Some(&k) {
+                        list.push(k);
                     }
                 }
-            }
+                p
+            };
+            let by_id: Vec<Vec<Vec<usize>>> = found
+                .into_iter()
+                .map(|sets| {
+                    sets.into_iter()
+                        .enumerate()
+                        .map(|(j, set)| set.into_iter().map(|w| id(w, j == 0)).collect())
+                        .collect()
+                })
+                .collect();
+            needs.push(by_id);
         }
         let anchors = if words.is_empty() {
             None
         } else {
             Some(
+                // A few hundred short words: a DFA builds in well under a millisecond and
+                // scans with the fewest instructions.
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&words)
                     .map_err(|e| PackError::Automaton {
                         message: e.to_string(),
@@ -212,43 +235,42 @@ impl Rules {
             rules: compiled,
             anchors,
             owners,
+            needs,
             always,
         })
     }
 
     /// Every rule that matches, with the span of its first match.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
-        // The rules worth running, a bit each; packs seldom have more than 256 rules, and
-        // those bits fit on the stack.
-        let words = self.rules.len().div_ceil(64);
-        let mut small = [0u64; 4];
-        let mut large = Vec::new();
-        let wanted: &mut [u64] = if words <= small.len() {
-            small.get_mut(..words).unwrap_or_default()
-        } else {
-            large.resize(words, 0);
-            &mut large
-        };
-        let mut want = |k: usize| {
-            if let Some(word) = wanted.get_mut(k / 64) {
-                *word |= 1 << (k % 64);
-            }
-        };
+        // Bits for the anchor words present and for the rules worth a look; a few hundred
+        // words and rules fit on the stack.
+        let mut small_words = [0u64; 8];
+        let mut small_rules = [0u64; 4];
+        let (mut large_words, mut large_rules) = (Vec::new(), Vec::new());
+        let present = bits(&mut small_words, &mut large_words, self.owners.len());
+        let candidates = bits(&mut small_rules, &mut large_rules, self.rules.len());
         for &k in &self.always {
-            want(k);
+            set_bit(candidates, k);
         }
         if let Some(automaton) = &self.anchors {
             for m in automaton.find_overlapping_iter(text) {
-                for &k in self.owners.get(m.pattern().as_usize()).into_iter().flatten() {
-                    want(k);
+                let p = m.pattern().as_usize();
+                set_bit(present, p);
+                for &k in self.owners.get(p).into_iter().flatten() {
+                    set_bit(candidates, k);
                 }
             }
         }
-        for (w, &word) in wanted.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let k = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
+        let holds = |set: &Vec<usize>| set.iter().any(|&p| has_bit(present, p));
+        for (w, &word) in candidates.iter().enumerate() {
+            let mut left = word;
+            while left != 0 {
+                let k = w * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                let needs = self.needs.get(k).map_or(&[][..], Vec::as_slice);
+                if !needs.is_empty() && !needs.iter().any(|sets| sets.iter().all(holds)) {
+                    continue;
+                }
                 if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
                     out.push(RuleHit {
                         rule: k,
@@ -263,6 +285,28 @@ impl Rules {
     pub(crate) fn rule(&self, k: usize) -> Option<&CompiledRule> {
         self.rules.get(k)
     }
+}
+
+/// `n` bits, zeroed: in `small` when they fit, else in `large`.
+fn bits<'a>(small: &'a mut [u64], large: &'a mut Vec<u64>, n: usize) -> &'a mut [u64] {
+    let words = n.div_ceil(64);
+    if words <= small.len() {
+        small.get_mut(..words).unwrap_or_default()
+    } else {
+        large.resize(words, 0);
+        large
+    }
+}
+
+fn set_bit(bits: &mut [u64], k: usize) {
+    if let Some(word) = bits.get_mut(k / 64) {
+        *word |= 1 << (k % 64);
+    }
+}
+
+fn has_bit(bits: &[u64], k: usize) -> bool {
+    bits.get(k / 64)
+        .is_some_and(|word| word & (1 << (k % 64)) != 0)
 }
 
 /// Refuses what misbehaves on Chinese text: a Unicode word boundary.
