@@ -336,13 +336,15 @@ mod tests {
 
     /// Each built-in pattern compiled, with its anchors and the pieces to build texts from;
     /// built once for all the cases.
-    static RULES: std::sync::LazyLock<Vec<(regex::Regex, Option<super::Anchors>, Vec<String>)>> =
-        std::sync::LazyLock::new(|| {
-            built_in_patterns()
-                .iter()
-                .map(|p| (regex::Regex::new(p).unwrap(), anchors(p), pieces_of(p)))
-                .collect()
-        });
+    /// A built-in rule's regex, its anchors, and pieces of its pattern.
+    type Case = (regex::Regex, Option<super::Anchors>, Vec<String>);
+
+    static RULES: std::sync::LazyLock<Vec<Case>> = std::sync::LazyLock::new(|| {
+        built_in_patterns()
+            .iter()
+            .map(|p| (regex::Regex::new(p).unwrap(), anchors(p), pieces_of(p)))
+            .collect()
+    });
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
