@@ -219,13 +219,18 @@ impl Rules {
         let anchors = if words.is_empty() {
             None
         } else {
-            Some(
-                // A few hundred short words: a DFA builds in well under a millisecond and
-                // scans with the fewest instructions.
+            // A few hundred short words: a DFA builds in well under a millisecond and scans
+            // with the fewest instructions. A pack with so many that the DFA cannot be built
+            // gets the automaton the crate picks.
+            let builder = |kind| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(kind)
                     .build(&words)
+            };
+            Some(
+                builder(Some(AhoCorasickKind::DFA))
+                    .or_else(|_| builder(None))
                     .map_err(|e| PackError::Automaton {
                         message: e.to_string(),
                     })?,
