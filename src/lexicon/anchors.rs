@@ -1,4 +1,5 @@
-//! The literal anchors of a rule pattern: words one of which every match contains.
+//! The literal anchors of a rule pattern: for each alternative, one or two sets of words, a
+//! word of each of which every match of that alternative contains.
 //!
 //! A rule whose anchors are all absent from a message cannot match it, so its regex is not
 //! run. This matters less for text seen before than for new text: one `RegexSet` over every
@@ -21,10 +22,12 @@ enum Atom {
     Other,
 }
 
-/// An atom and whether a match must contain it at least once.
+/// An atom, whether a match must contain it at least once, and whether it stands exactly
+/// once (no quantifier that repeats it).
 struct Piece {
     atom: Atom,
     required: bool,
+    once: bool,
 }
 
 /// What every match of a pattern contains: for one of the alternatives, a word from each of
@@ -124,23 +127,27 @@ fn parse_concat(chars: &[char], at: &mut usize) -> Option<Vec<Piece>> {
                 Atom::Lit(c)
             }
         };
-        let required = quantifier(chars, at)?;
-        pieces.push(Piece { atom, required });
+        let (required, once) = quantifier(chars, at)?;
+        pieces.push(Piece {
+            atom,
+            required,
+            once,
+        });
     }
     Some(pieces)
 }
 
 /// Reads an optional quantifier after an atom (and a lazy `?` after it); says whether the atom
-/// must still occur at least once.
-fn quantifier(chars: &[char], at: &mut usize) -> Option<bool> {
-    let required = match chars.get(*at) {
+/// must still occur at least once, and whether it occurs exactly once.
+fn quantifier(chars: &[char], at: &mut usize) -> Option<(bool, bool)> {
+    let counts = match chars.get(*at) {
         Some('?') | Some('*') => {
             *at += 1;
-            false
+            (false, false)
         }
         Some('+') => {
             *at += 1;
-            true
+            (true, false)
         }
         Some('{') => {
             let close = chars.get(*at..)?.iter().position(|&c| c == '}')? + *at;
@@ -148,14 +155,17 @@ fn quantifier(chars: &[char], at: &mut usize) -> Option<bool> {
             let min = inside.split(',').next()?.trim();
             let min: usize = min.parse().ok()?;
             *at = close + 1;
-            min > 0
+            (
+                min > 0,
+                inside.trim() == "1" || inside.replace(' ', "") == "1,1",
+            )
         }
-        _ => true,
+        _ => (true, true),
     };
     if chars.get(*at) == Some(&'?') {
         *at += 1;
     }
-    Some(required)
+    Some(counts)
 }
 
 /// Steps over a bracketed class, nested classes refused.
@@ -204,7 +214,10 @@ fn required_parts(pieces: &[Piece]) -> Vec<Vec<String>> {
         match (&piece.atom, piece.required) {
             (Atom::Lit(c), true) => {
                 run.push(*c);
-                continue;
+                // A repeated character ends a run: in `ab+c` a match holds `ab`, not `abc`.
+                if piece.once {
+                    continue;
+                }
             }
             (Atom::Group(inner), true) => {
                 if let Some(set) = required_of_alternation(inner) {
@@ -282,6 +295,9 @@ mod tests {
         assert_eq!(a("[1-9]\\.[0-9]折"), v(&["折"]));
         assert_eq!(a("(?:快递|物流)费"), v(&["快递", "物流"]));
         assert_eq!(a("(怎么|却)+[0-9]{2,}"), v(&["却", "怎么"]));
+        // A repeated character ends a literal run.
+        assert_eq!(a("包邮+吗"), v(&["包邮"]));
+        assert_eq!(a("包{1}邮吗"), v(&["包邮吗"]));
     }
 
     #[test]
