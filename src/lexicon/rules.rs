@@ -9,7 +9,8 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, dfa, nfa};
 use regex::{Regex, RegexBuilder};
 
 use crate::error::PackError;
@@ -46,14 +47,71 @@ pub(crate) enum Target {
 pub(crate) struct Rules {
     rules: Vec<CompiledRule>,
     /// Every anchor word of every rule that has them; none when no rule has.
-    anchors: Option<AhoCorasick>,
+    anchors: Option<AnchorWords>,
     /// For each anchor word, the rules it is a first anchor of.
     owners: Vec<Vec<usize>>,
     /// For each rule, what a message must hold for it to be run, by anchor word: for one of
     /// the alternatives, a word of each set. Empty for a rule without anchors.
-    needs: Vec<Vec<Vec<Vec<usize>>>>,
+    needs: Vec<Vec<Vec<Box<[u64]>>>>,
     /// The rules without anchors, tried on every message.
     always: Vec<usize>,
+}
+
+/// The automaton of the anchor words. It is walked byte by byte rather than through
+/// `AhoCorasick`'s overlapping iterator, whose bookkeeping per match cost more than the walk
+/// itself on short messages with many one-character anchors.
+#[derive(Clone, Debug)]
+enum AnchorWords {
+    Dfa(dfa::DFA),
+    /// For a pack whose anchor words are too many for a DFA.
+    Nfa(nfa::noncontiguous::NFA),
+}
+
+impl AnchorWords {
+    fn build(words: &[String]) -> Result<AnchorWords, PackError> {
+        let error = |e: aho_corasick::BuildError| PackError::Automaton {
+            message: e.to_string(),
+        };
+        // No prefilter: the walk looks at every byte anyway, and without one the start
+        // states are not special, so the walk only stops at matches.
+        let dfa = dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(words);
+        match dfa {
+            Ok(dfa) => Ok(AnchorWords::Dfa(dfa)),
+            Err(_) => nfa::noncontiguous::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(words)
+                .map(AnchorWords::Nfa)
+                .map_err(error),
+        }
+    }
+
+    /// Calls `each` with every anchor word in `text`, overlapping ones included.
+    fn each(&self, text: &str, each: impl FnMut(usize)) {
+        match self {
+            AnchorWords::Dfa(dfa) => walk(dfa, text, each),
+            AnchorWords::Nfa(nfa) => walk(nfa, text, each),
+        }
+    }
+}
+
+/// An overlapping search: with standard match semantics each match state lists every word
+/// that ends at its position.
+fn walk(automaton: &impl Automaton, text: &str, mut each: impl FnMut(usize)) {
+    let Ok(mut state) = automaton.start_state(Anchored::No) else {
+        return;
+    };
+    for &byte in text.as_bytes() {
+        state = automaton.next_state(Anchored::No, state, byte);
+        if automaton.is_special(state) && automaton.is_match(state) {
+            for i in 0..automaton.match_len(state) {
+                each(automaton.match_pattern(state, i).as_usize());
+            }
+        }
+    }
 }
 
 /// A rule match, by byte range of the normalised text.
@@ -216,25 +274,32 @@ impl Rules {
                 .collect();
             needs.push(by_id);
         }
+        // Each set as a mask over the anchor words, so that a message holds a set when the
+        // mask meets the words it holds: a few AND operations, however long the set.
+        let width = words.len().div_ceil(64);
+        let needs = needs
+            .into_iter()
+            .map(|alternatives: Vec<Vec<Vec<usize>>>| {
+                alternatives
+                    .into_iter()
+                    .map(|sets| {
+                        sets.into_iter()
+                            .map(|set| {
+                                let mut mask = vec![0u64; width];
+                                for p in set {
+                                    set_bit(&mut mask, p);
+                                }
+                                mask.into_boxed_slice()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         let anchors = if words.is_empty() {
             None
         } else {
-            // A few hundred short words: a DFA builds in well under a millisecond and scans
-            // with the fewest instructions. A pack with so many that the DFA cannot be built
-            // gets the automaton the crate picks.
-            let builder = |kind| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&words)
-            };
-            Some(
-                builder(Some(AhoCorasickKind::DFA))
-                    .or_else(|_| builder(None))
-                    .map_err(|e| PackError::Automaton {
-                        message: e.to_string(),
-                    })?,
-            )
+            Some(AnchorWords::build(&words)?)
         };
         Ok(Rules {
             rules: compiled,
@@ -258,15 +323,14 @@ impl Rules {
             set_bit(candidates, k);
         }
         if let Some(automaton) = &self.anchors {
-            for m in automaton.find_overlapping_iter(text) {
-                let p = m.pattern().as_usize();
+            automaton.each(text, |p| {
                 set_bit(present, p);
                 for &k in self.owners.get(p).into_iter().flatten() {
                     set_bit(candidates, k);
                 }
-            }
+            });
         }
-        let holds = |set: &Vec<usize>| set.iter().any(|&p| has_bit(present, p));
+        let holds = |mask: &Box<[u64]>| mask.iter().zip(present.iter()).any(|(m, p)| m & p != 0);
         for (w, &word) in candidates.iter().enumerate() {
             let mut left = word;
             while left != 0 {
@@ -307,11 +371,6 @@ fn set_bit(bits: &mut [u64], k: usize) {
     if let Some(word) = bits.get_mut(k / 64) {
         *word |= 1 << (k % 64);
     }
-}
-
-fn has_bit(bits: &[u64], k: usize) -> bool {
-    bits.get(k / 64)
-        .is_some_and(|word| word & (1 << (k % 64)) != 0)
 }
 
 /// Refuses what misbehaves on Chinese text: a Unicode word boundary.
