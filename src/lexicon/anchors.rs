@@ -1,5 +1,6 @@
-//! The literal anchors of a rule pattern: for each alternative, one or two sets of words, a
-//! word of each of which every match of that alternative contains.
+//! The literal anchors of a rule pattern: for each alternative, sets of words, a word of each
+//! of which every match of that alternative contains. A small class such as `[0-9]` is a set
+//! of one-character words.
 //!
 //! A rule whose anchors are all absent from a message cannot match it, so its regex is not
 //! run. This matters less for text seen before than for new text: one `RegexSet` over every
@@ -18,7 +19,9 @@ enum Atom {
     Lit(char),
     /// A group: the alternatives inside.
     Group(Vec<Vec<Piece>>),
-    /// Anything that is not a literal: a class, `.`, `\d`, `^`, `$`, …
+    /// A bracketed class of a few characters, one of which stands here.
+    Class(Vec<char>),
+    /// Anything else: a negated or large class, `.`, `\d`, `^`, `$`, …
     Other,
 }
 
@@ -31,7 +34,7 @@ struct Piece {
 }
 
 /// What every match of a pattern contains: for one of the alternatives, a word from each of
-/// its sets (one or two sets, the most selective parts of the alternative).
+/// its sets (the required parts of the alternative, most selective first).
 pub(crate) type Anchors = Vec<Vec<Vec<String>>>;
 
 /// The anchors of `pattern`, or `None` when the pattern cannot be read simply enough to be
@@ -46,12 +49,8 @@ pub(crate) fn anchors(pattern: &str) -> Option<Anchors> {
     alternatives
         .iter()
         .map(|concat| {
-            let mut sets = required_parts(concat);
-            if sets.is_empty() {
-                return None;
-            }
-            sets.truncate(2);
-            Some(sets)
+            let sets = required_parts(concat);
+            (!sets.is_empty()).then_some(sets)
         })
         .collect()
 }
@@ -95,10 +94,10 @@ fn parse_concat(chars: &[char], at: &mut usize) -> Option<Vec<Piece>> {
                 *at += 1;
                 Atom::Group(inner)
             }
-            '[' => {
-                skip_class(chars, at)?;
-                Atom::Other
-            }
+            '[' => match read_class(chars, at)? {
+                Some(members) => Atom::Class(members),
+                None => Atom::Other,
+            },
             '\\' => {
                 let next = *chars.get(*at + 1)?;
                 *at += 2;
@@ -168,27 +167,65 @@ fn quantifier(chars: &[char], at: &mut usize) -> Option<(bool, bool)> {
     Some(counts)
 }
 
-/// Steps over a bracketed class, nested classes refused.
-fn skip_class(chars: &[char], at: &mut usize) -> Option<()> {
+/// A class of more characters than this is not worth listing as anchor words.
+const CLASS_LIMIT: usize = 32;
+
+/// Reads a bracketed class: its characters when it is a plain list of at most
+/// [`CLASS_LIMIT`] characters and ranges, `Some(None)` for any other class (negated, large,
+/// with escapes such as `\d`, or set operations), `None` for a nested or unclosed one.
+fn read_class(chars: &[char], at: &mut usize) -> Option<Option<Vec<char>>> {
     *at += 1;
-    if chars.get(*at) == Some(&'^') {
+    let negated = chars.get(*at) == Some(&'^');
+    if negated {
         *at += 1;
     }
+    let mut members = Vec::new();
+    let mut plain = !negated;
     // A `]` first in a class is a literal.
     if chars.get(*at) == Some(&']') {
+        members.push(']');
         *at += 1;
     }
     loop {
-        match chars.get(*at)? {
+        let c = *chars.get(*at)?;
+        match c {
             ']' => {
                 *at += 1;
-                return Some(());
+                break;
             }
             '[' => return None,
-            '\\' => *at += 2,
-            _ => *at += 1,
+            '\\' => {
+                match chars.get(*at + 1)? {
+                    e if e.is_ascii_punctuation() => members.push(*e),
+                    _ => plain = false,
+                }
+                *at += 2;
+            }
+            // `&&`, `--` and `~~` are set operations.
+            '&' | '-' | '~' if chars.get(*at + 1) == Some(&c) => {
+                plain = false;
+                *at += 2;
+            }
+            _ => {
+                *at += 1;
+                let last = chars.get(*at + 1).filter(|&&e| e != ']');
+                match (chars.get(*at), last) {
+                    (Some('-'), Some(&e)) if e != '\\' && e != '[' => {
+                        // A range: listed when small, else the class is too large.
+                        match (c..=e).take(CLASS_LIMIT + 1).collect::<Vec<char>>() {
+                            range if range.len() <= CLASS_LIMIT => members.extend(range),
+                            _ => plain = false,
+                        }
+                        *at += 2;
+                    }
+                    _ => members.push(c),
+                }
+            }
         }
     }
+    members.sort_unstable();
+    members.dedup();
+    Some((plain && !members.is_empty() && members.len() <= CLASS_LIMIT).then_some(members))
 }
 
 /// The words one of which every match of a group contains: for each alternative, its most
@@ -204,9 +241,9 @@ fn required_of_alternation(alternatives: &[Vec<Piece>]) -> Option<Vec<String>> {
 }
 
 /// The required parts of a concatenation, most selective first: runs of required literals,
-/// and required groups whose every alternative has anchors. Selective means the shortest word
-/// is as long as possible in bytes (a Han character is rarer than an ASCII mark), then as few
-/// words as possible.
+/// small classes, and required groups whose every alternative has anchors. Selective means
+/// the shortest word is as long as possible in bytes (a Han character is rarer than an ASCII
+/// mark), then as few words as possible.
 fn required_parts(pieces: &[Piece]) -> Vec<Vec<String>> {
     let mut parts: Vec<Vec<String>> = Vec::new();
     let mut run = String::new();
@@ -223,6 +260,9 @@ fn required_parts(pieces: &[Piece]) -> Vec<Vec<String>> {
                 if let Some(set) = required_of_alternation(inner) {
                     parts.push(set);
                 }
+            }
+            (Atom::Class(members), true) => {
+                parts.push(members.iter().map(|c| c.to_string()).collect());
             }
             _ => {}
         }
@@ -301,9 +341,30 @@ mod tests {
     }
 
     #[test]
+    fn lists_small_classes() {
+        let digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        assert_eq!(a("[0-9]+|京豆"), v(&[&digits[..], &["京豆"]].concat()));
+        assert_eq!(a("[?!.]"), v(&["!", ".", "?"]));
+        assert_eq!(a("[-a]"), v(&["-", "a"]));
+        assert_eq!(a("[\\]x]"), v(&["]", "x"]));
+        // A class is a later set when a literal is more selective; every set is kept.
+        let found = anchors("有[0-9]+(个|件)").unwrap_or_default();
+        assert_eq!(found.len(), 1);
+        let sets = found.first().cloned().unwrap_or_default();
+        assert_eq!(sets.len(), 3);
+        assert_eq!(sets.first(), Some(&vec!["有".to_owned()]));
+        assert_eq!(sets.get(2).map(Vec::len), Some(10));
+    }
+
+    #[test]
     fn gives_up_when_it_cannot_be_sure() {
         // An alternative with no literal at all.
-        assert_eq!(a("[0-9]+|京豆"), None);
+        assert_eq!(a("[^0-9]+|京豆"), None);
+        assert_eq!(a(".{2}|京豆"), None);
+        // Classes too large to list, or with escapes or set operations.
+        assert_eq!(a("[一-龥]+"), None);
+        assert_eq!(a("[\\d]+"), None);
+        assert_eq!(a("[0-9--5]"), None);
         // Optional pieces only.
         assert_eq!(a("(快递)?[0-9]*"), None);
         // Flags, unknown syntax and broken patterns.

@@ -52,7 +52,7 @@ pub(crate) struct Rules {
     owners: Vec<Vec<usize>>,
     /// For each rule, what a message must hold for it to be run, by anchor word: for one of
     /// the alternatives, a word of each set. Empty for a rule without anchors.
-    needs: Vec<Vec<Vec<Box<[u64]>>>>,
+    needs: Vec<Vec<Vec<Mask>>>,
     /// The rules without anchors, tried on every message.
     always: Vec<usize>,
 }
@@ -113,6 +113,10 @@ fn walk(automaton: &impl Automaton, text: &str, mut each: impl FnMut(usize)) {
         }
     }
 }
+
+/// A set of anchor words as bits: the words of the bit set that are not zero, with their
+/// index.
+type Mask = Box<[(usize, u64)]>;
 
 /// A rule match, by byte range of the normalised text.
 #[derive(Clone, Copy, Debug)]
@@ -275,8 +279,7 @@ impl Rules {
             needs.push(by_id);
         }
         // Each set as a mask over the anchor words, so that a message holds a set when the
-        // mask meets the words it holds: a few AND operations, however long the set.
-        let width = words.len().div_ceil(64);
+        // mask meets the words it holds: an AND or two, however long the set.
         let needs = needs
             .into_iter()
             .map(|alternatives: Vec<Vec<Vec<usize>>>| {
@@ -285,9 +288,12 @@ impl Rules {
                     .map(|sets| {
                         sets.into_iter()
                             .map(|set| {
-                                let mut mask = vec![0u64; width];
+                                let mut mask: Vec<(usize, u64)> = Vec::new();
                                 for p in set {
-                                    set_bit(&mut mask, p);
+                                    match mask.iter_mut().find(|(w, _)| *w == p / 64) {
+                                        Some((_, bits)) => *bits |= 1 << (p % 64),
+                                        None => mask.push((p / 64, 1 << (p % 64))),
+                                    }
                                 }
                                 mask.into_boxed_slice()
                             })
@@ -330,7 +336,10 @@ impl Rules {
                 }
             });
         }
-        let holds = |mask: &Box<[u64]>| mask.iter().zip(present.iter()).any(|(m, p)| m & p != 0);
+        let holds = |mask: &Mask| {
+            mask.iter()
+                .any(|&(w, bits)| present.get(w).is_some_and(|p| p & bits != 0))
+        };
         for (w, &word) in candidates.iter().enumerate() {
             let mut left = word;
             while left != 0 {
