@@ -45,38 +45,9 @@ pub(crate) fn read(
         rule_hits,
         cues,
     } = matched;
-    let mut found: Vec<Found<'_>> = Vec::new();
-    for hit in hits {
-        for role in lexicon.word(hit.word).into_iter().flat_map(|w| &w.cues) {
-            let (start, end) = role.inner.map_or((hit.start, hit.end), |(s, e)| {
-                (hit.start + s, hit.start + e)
-            });
-            found.push(Found {
-                cue: role.cue,
-                id: &role.id,
-                weight: role.weight,
-                negatable: role.negatable,
-                start,
-                end,
-            });
-        }
-    }
-    for hit in rule_hits {
-        if let Some(rule) = rules.rule(hit.rule) {
-            if let Target::Cue(cue) = rule.target {
-                found.push(Found {
-                    cue,
-                    id: &rule.id,
-                    weight: rule.weight,
-                    negatable: rule.negatable,
-                    start: hit.start,
-                    end: hit.end,
-                });
-            }
-        }
-    }
     let mut signals = Signals::default();
-    for f in found {
+    // Each cue is taken as it is found, terms then rules, rather than gathered first.
+    let mut take = |f: Found<'_>| {
         let negated_by = cues.negation(norm, f.start, f.end).filter(|_| f.negatable);
         let span = norm.original_span(f.start, f.end);
         match f.cue {
@@ -97,7 +68,7 @@ pub(crate) fn read(
             _ if negated_by.is_some() => {}
             Cue::Note(kind) => {
                 if signals.notes.iter().any(|n| n.kind == kind) {
-                    continue;
+                    return;
                 }
                 let value = match kind {
                     NoteKind::Phone => quantities.iter().find_map(|q| match q {
@@ -137,6 +108,35 @@ pub(crate) fn read(
                         span,
                     });
                 }
+            }
+        }
+    };
+    for hit in hits {
+        for role in lexicon.word(hit.word).into_iter().flat_map(|w| &w.cues) {
+            let (start, end) = role.inner.map_or((hit.start, hit.end), |(s, e)| {
+                (hit.start + s, hit.start + e)
+            });
+            take(Found {
+                cue: role.cue,
+                id: &role.id,
+                weight: role.weight,
+                negatable: role.negatable,
+                start,
+                end,
+            });
+        }
+    }
+    for hit in rule_hits {
+        if let Some(rule) = rules.rule(hit.rule) {
+            if let Target::Cue(cue) = rule.target {
+                take(Found {
+                    cue,
+                    id: &rule.id,
+                    weight: rule.weight,
+                    negatable: rule.negatable,
+                    start: hit.start,
+                    end: hit.end,
+                });
             }
         }
     }

@@ -13,19 +13,31 @@ use crate::objection::{Objection, ObjectionKind};
 use crate::session::{Phase, Session};
 use crate::traits::{Trait, TraitScore, noisy_or, sort};
 
-/// What the intents of the message say about buying.
-const ASKS: [(Intent, f32); 5] = [
-    (Intent::Size, 0.35),
-    (Intent::Stock, 0.35),
-    (Intent::Payment, 0.4),
-    (Intent::Promotion, 0.25),
-    (Intent::Logistics, 0.2),
+/// What the intents of the message say about buying, with the evidence's wording (a test
+/// checks it against the labels), so that no piece of evidence has to be put together.
+const ASKS: [(Intent, f32, &str); 5] = [
+    (Intent::Size, 0.35, "asks about size"),
+    (Intent::Stock, 0.35, "asks about stock"),
+    (Intent::Payment, 0.4, "asks about payment"),
+    (Intent::Promotion, 0.25, "asks about promotion"),
+    (Intent::Logistics, 0.2, "asks about logistics"),
 ];
 /// Any real question at all: a buyer who asks is more likely to buy than one who does not.
 const ASKED: f32 = 0.2;
 const RETURNING: f32 = 0.3;
 const CLOSING: f32 = 0.2;
 const ORDERED: f32 = 0.9;
+
+/// How much an objection scales the estimate down, and the evidence's wording.
+const fn objects(kind: ObjectionKind) -> (&'static str, f32) {
+    match kind {
+        ObjectionKind::Need => ("objects: need", 0.4),
+        ObjectionKind::Budget => ("objects: budget", 0.4),
+        ObjectionKind::Product => ("objects: product", 0.2),
+        ObjectionKind::Price => ("objects: price", 0.2),
+        ObjectionKind::MissingInfo => ("objects: missing_info", 0.2),
+    }
+}
 
 /// Replaces the purchase score in `traits` (keeping its cue evidence) with the estimate.
 pub(crate) fn estimate(
@@ -41,22 +53,27 @@ pub(crate) fn estimate(
         .map(|k| traits.remove(k).evidence)
         .unwrap_or_default();
     evidence.retain(|e| matches!(e.source, Source::Term { .. } | Source::Rule { .. }));
-    // The signs below add at most a handful of entries.
-    evidence.reserve(8);
-    let fact = |from: String, weight: f32| Evidence {
-        source: Source::Derived { from },
-        span: Span::default(),
-        weight,
-        negated_by: None,
-        backup: false,
-        absorbed_by: None,
-        counted: true,
-    };
     let present = |i: Intent| intents.iter().any(|s| s.intent == i && s.present);
+    let score_of = |name: Trait| {
+        traits
+            .iter()
+            .find(|t| t.name == name)
+            .map_or(0.0, |t| if t.present { t.score } else { 0.0 })
+    };
+    // The signs are gathered on the stack and written out once counted, so that a message
+    // with none of them allocates nothing and one with some allocates once.
+    let mut signs = [("", 0.0); ASKS.len() + 5];
+    let mut count = 0;
+    let mut sign = |from: &'static str, weight: f32| {
+        if let Some(slot) = signs.get_mut(count) {
+            *slot = (from, weight);
+            count += 1;
+        }
+    };
     let mut asked = false;
-    for (intent, weight) in ASKS {
+    for (intent, weight, from) in ASKS {
         if present(intent) {
-            evidence.push(fact(["asks about ", intent.as_str()].concat(), weight));
+            sign(from, weight);
             asked = true;
         }
     }
@@ -65,59 +82,74 @@ pub(crate) fn estimate(
             .iter()
             .any(|s| s.present && s.intent != Intent::Greeting)
     {
-        evidence.push(fact("asks about the goods".to_owned(), ASKED));
+        sign("asks about the goods", ASKED);
     }
-    let score_of = |name: Trait| {
-        traits
-            .iter()
-            .find(|t| t.name == name)
-            .map_or(0.0, |t| if t.present { t.score } else { 0.0 })
-    };
     let returning = score_of(Trait::Returning);
     if returning > 0.0 {
-        evidence.push(fact("a returning buyer".to_owned(), RETURNING * returning));
+        sign("a returning buyer", RETURNING * returning);
     }
     let mut paid = false;
     if let Some((session, phase)) = session {
         if phase == Some(Phase::Closing) {
-            evidence.push(fact("the closing minutes of the chat".to_owned(), CLOSING));
+            sign("the closing minutes of the chat", CLOSING);
         }
         if session.ordered_at.is_some() {
-            evidence.push(fact("ordered in this chat".to_owned(), ORDERED));
+            sign("ordered in this chat", ORDERED);
         }
         paid = session.paid_at.is_some();
         if paid {
-            evidence.push(fact("paid in this chat".to_owned(), 1.0));
+            sign("paid in this chat", 1.0);
         }
     }
-    // Against: each scales what is left.
-    let mut against: Vec<(String, f32)> = Vec::new();
-    let haggling = score_of(Trait::Haggling);
-    if haggling > 0.0 {
-        against.push(("bargains round after round".to_owned(), 0.5 * haggling));
-    }
-    let angry = score_of(Trait::Angry);
-    if angry > 0.0 {
-        against.push(("is upset".to_owned(), 0.4 * angry));
-    }
-    for o in objections {
-        let cut = match o.kind {
-            ObjectionKind::Need | ObjectionKind::Budget => 0.4,
-            _ => 0.2,
-        };
-        against.push((["objects: ", o.kind.as_str()].concat(), cut));
-    }
-    if let Some((_, Some(Phase::Overtime))) = session {
-        against.push(("the chat has run long".to_owned(), 0.2));
-    }
-    if evidence.is_empty() {
+    let signs = signs.get(..count).unwrap_or_default();
+    if evidence.is_empty() && signs.is_empty() {
         return;
+    }
+    // Against: each scales what is left.
+    let haggling = score_of(Trait::Haggling);
+    let angry = score_of(Trait::Angry);
+    let overtime = matches!(session, Some((_, Some(Phase::Overtime))));
+    let against = if paid {
+        0
+    } else {
+        usize::from(haggling > 0.0)
+            + usize::from(angry > 0.0)
+            + objections.len()
+            + usize::from(overtime)
+    };
+    evidence.reserve_exact(signs.len() + against);
+    let fact = |from: &str, weight: f32| Evidence {
+        source: Source::Derived {
+            from: from.to_owned(),
+        },
+        span: Span::default(),
+        weight,
+        negated_by: None,
+        backup: false,
+        absorbed_by: None,
+        counted: true,
+    };
+    for &(from, weight) in signs {
+        evidence.push(fact(from, weight));
     }
     let mut score = noisy_or(&evidence);
     if !paid {
-        for (from, cut) in against {
+        let mut cut = |from: &str, cut: f32| {
             score *= 1.0 - cut.clamp(0.0, 1.0);
             evidence.push(fact(from, -cut));
+        };
+        if haggling > 0.0 {
+            cut("bargains round after round", 0.5 * haggling);
+        }
+        if angry > 0.0 {
+            cut("is upset", 0.4 * angry);
+        }
+        for o in objections {
+            let (from, weight) = objects(o.kind);
+            cut(from, weight);
+        }
+        if overtime {
+            cut("the chat has run long", 0.2);
         }
     }
     traits.push(TraitScore {
@@ -128,4 +160,19 @@ pub(crate) fn estimate(
         evidence,
     });
     sort(traits);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordings_name_the_labels() {
+        for (intent, _, from) in ASKS {
+            assert_eq!(from, ["asks about ", intent.as_str()].concat());
+        }
+        for kind in ObjectionKind::ALL {
+            assert_eq!(objects(kind).0, ["objects: ", kind.as_str()].concat());
+        }
+    }
 }
