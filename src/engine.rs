@@ -444,7 +444,10 @@ impl Engine {
         let decided = board.decides(inner.threshold, &inner.only_alone, norm);
         if !decided {
             if let Some(model) = &inner.fallback {
-                let mut features = Vec::with_capacity(64);
+                // Forty features (words and character pairs) cover a short message, and
+                // stay under 1 KiB, which the allocator serves from its per-thread cache;
+                // a block of 1.5 KiB cost a thousand instructions each time.
+                let mut features = Vec::with_capacity(40);
                 inner.segmenter.features(norm.as_str(), &mut features);
                 board.fallback(
                     model,

@@ -90,6 +90,8 @@ impl Alone {
 #[derive(Debug, Default)]
 pub(crate) struct Board {
     evidence: [Vec<Evidence>; SCORED],
+    /// True when some evidence is a backup term, so that `decides` need not look for one.
+    has_backup: bool,
     /// True once backup evidence had to be brought back to explain the message.
     backup_stage: bool,
     /// True when a rule for `other` matched: part of the message is about none of the
@@ -103,6 +105,7 @@ pub(crate) struct Board {
 impl Board {
     fn add(&mut self, intent: Intent, evidence: Evidence) {
         if let Some(list) = self.evidence.get_mut(intent.index()) {
+            self.has_backup |= evidence.backup;
             list.push(evidence);
         }
     }
@@ -124,14 +127,8 @@ impl Board {
     /// back if no intent is present without them.
     pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
         let only_alone = alone.intents.as_slice();
-        let mut backups = self
-            .evidence
-            .iter_mut()
-            .flatten()
-            .filter(|e| e.backup)
-            .peekable();
-        if backups.peek().is_some() {
-            for e in backups {
+        if self.has_backup {
+            for e in self.evidence.iter_mut().flatten().filter(|e| e.backup) {
                 e.counted = false;
             }
             if self.present(threshold, only_alone) {
@@ -168,10 +165,10 @@ impl Board {
     }
 
     fn present(&self, threshold: f32, only_alone: &[Intent]) -> bool {
-        Intent::ALL
-            .iter()
-            .zip(&self.evidence)
-            .any(|(i, list)| !only_alone.contains(i) && Board::score(list) >= threshold)
+        // An intent without evidence scores 0, below any threshold.
+        Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
+            !list.is_empty() && !only_alone.contains(i) && Board::score(list) >= threshold
+        })
     }
 
     /// Term hits, with negation.
@@ -345,8 +342,9 @@ impl Board {
     }
 
     /// The final scores, strongest first, and which path decided.
+    /// The evidence is taken out of the board, which is left empty.
     pub(crate) fn finish(
-        self,
+        &mut self,
         threshold: f32,
         alone: &Alone,
         norm: &Normalized,
@@ -354,21 +352,25 @@ impl Board {
         let only_alone = alone.intents.as_slice();
         let elsewhere = self.elsewhere;
         let said_more = self.said_more;
-        let mut scores: Vec<IntentScore> = Intent::ALL
-            .iter()
-            .zip(self.evidence)
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(&intent, mut evidence)| {
+        let mut scores: Vec<IntentScore> =
+            Vec::with_capacity(self.evidence.iter().filter(|l| !l.is_empty()).count());
+        for (&intent, list) in Intent::ALL.iter().zip(self.evidence.iter_mut()) {
+            if list.is_empty() {
+                continue;
+            }
+            let mut evidence = std::mem::take(list);
+            // Most lists are in message order already, and checking is cheaper than sorting.
+            if !evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
                 evidence.sort_by_key(|e| (e.span.start, e.span.end));
-                let score = Board::score(&evidence);
-                IntentScore {
-                    intent,
-                    score,
-                    present: score >= threshold,
-                    evidence,
-                }
-            })
-            .collect();
+            }
+            let score = Board::score(&evidence);
+            scores.push(IntentScore {
+                intent,
+                score,
+                present: score >= threshold,
+                evidence,
+            });
+        }
         // Generic words explain a message only as a whole: when backups decided, an intent
         // far behind the best one is an echo of the same words, not a second request.
         if self.backup_stage {
@@ -398,12 +400,16 @@ impl Board {
                 s.present = false;
             }
         }
-        scores.sort_by(|a, b| {
+        let order = |a: &IntentScore, b: &IntentScore| {
             b.present
                 .cmp(&a.present)
                 .then(b.score.total_cmp(&a.score))
                 .then(a.intent.cmp(&b.intent))
-        });
+        };
+        // Most messages have one intent, or their intents in order already.
+        if !scores.is_sorted_by(|a, b| order(a, b).is_le()) {
+            scores.sort_by(order);
+        }
         let by_fallback = |s: &IntentScore| {
             let miss: f32 = s
                 .evidence
