@@ -35,7 +35,7 @@ mod slots;
 
 pub use slots::SLOTS;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::dfa::DFA;
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
@@ -305,8 +305,9 @@ struct Compiled {
     /// The text cut at its slots, so filling it needs no parsing; `None` for a text with a
     /// brace left open, which never renders.
     pieces: Option<Vec<Piece>>,
-    /// The slots, listed for the reasons.
-    slots_listed: String,
+    /// The slots, listed for the reasons; borrowed for the common single slot, so that a
+    /// reason naming it costs no allocation.
+    slots_listed: Cow<'static, str>,
     /// Templates with the same group score the same for every request, except that one may
     /// have been sent already: they differ in wording only. Ranking scores a group once.
     group: usize,
@@ -326,8 +327,10 @@ pub(crate) struct Replies {
     wrap_ups: Vec<usize>,
     /// Each template's place in id order, for ties.
     id_rank: Vec<usize>,
-    /// Every template cue, once, so a message is searched for all of them in one pass.
-    cue_words: Option<AhoCorasick>,
+    /// Every template cue, once, so a message is searched for all of them in one pass. The
+    /// bare DFA rather than an `AhoCorasick`: walking it byte by byte to list every cue
+    /// (overlapping or not) costs a fraction of the searcher's overlapping iterator.
+    cue_words: Option<DFA>,
     warnings: Vec<(String, Finding)>,
 }
 
@@ -375,7 +378,7 @@ impl Replies {
             let sample = pieces
                 .as_deref()
                 .and_then(|p| {
-                    slots::fill(&t.text, p, |_, out| {
+                    slots::fill(&t.text, p, t.text.len() + 48, |_, out| {
                         out.push_str("这款");
                         true
                     })
@@ -456,11 +459,16 @@ impl Replies {
                     }
                 }
             }
-            let slots_listed = slot_ids
-                .iter()
-                .filter_map(|&k| SLOTS.get(k).copied())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let slots_listed = match slot_ids.as_slice() {
+                [one] => Cow::Borrowed(SLOTS.get(*one).copied().unwrap_or_default()),
+                _ => Cow::Owned(
+                    slot_ids
+                        .iter()
+                        .filter_map(|&k| SLOTS.get(k).copied())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            };
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
@@ -510,8 +518,7 @@ impl Replies {
             None
         } else {
             Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
+                aho_corasick::dfa::Builder::new()
                     .build(&cue_list)
                     .map_err(|e| PackError::Automaton {
                         message: e.to_string(),
@@ -583,7 +590,8 @@ impl Replies {
             catalog: request.catalog,
             shop: request.shop,
         };
-        slots::fill(&c.template.text, c.pieces.as_deref()?, |k, out| {
+        let text = &c.template.text;
+        slots::fill(text, c.pieces.as_deref()?, text.len() + 48, |k, out| {
             SLOTS
                 .get(k)
                 .and_then(|name| facts.fill(name))

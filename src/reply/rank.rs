@@ -8,10 +8,12 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
+use std::cmp::Ordering;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton;
 
-use super::slots::{self, Facts};
+use super::slots::{self, Facts, Piece};
 use super::{
     CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
     ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
@@ -56,8 +58,12 @@ struct Context<'a> {
     advice: &'a Advice,
     request: &'a Request<'a>,
     present: Vec<(Intent, f32)>,
+    /// The score of each present intent, by [`Intent::index`].
+    score_of: [Option<f32>; Intent::ALL.len()],
     stage: Stage,
     sent: &'a [String],
+    /// Whether anything was sent already, so that rotation has something to look up.
+    rotating: bool,
     wrap_up: bool,
     facts: Facts<'a>,
     values: [OnceCell<Option<String>>; SLOTS.len()],
@@ -106,6 +112,29 @@ impl Context<'_> {
 /// (none for a reminder, a wrap-up, …) and its score.
 type Weighed = Option<(Option<Intent>, f32)>;
 
+/// A template that fits the request, with what choosing among them reads.
+#[derive(Clone, Copy)]
+struct Candidate {
+    /// The template, by its place in the pack.
+    k: usize,
+    /// The intent it answers.
+    intent: Option<Intent>,
+    score: f32,
+    /// Its place in id order, for ties.
+    rank: usize,
+}
+
+impl Candidate {
+    /// Best first: higher score, then id order. Template ids are unique, so the order is
+    /// total, and unstable sorts and one-pass selections are exact.
+    fn before(&self, other: &Candidate) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.rank.cmp(&other.rank))
+    }
+}
+
 /// Why a template is a candidate at all.
 enum Fit {
     Reminder,
@@ -123,6 +152,24 @@ impl Replies {
         request: &Request<'_>,
         openers: &[String],
     ) -> Suggestions {
+        let (stage, replies) = self.answer(&analysis, &advice, request, openers);
+        Suggestions {
+            analysis,
+            stage,
+            advice,
+            replies,
+        }
+    }
+
+    /// The stage and the replies. A function of its own so that the request's context is
+    /// dropped where it lies, rather than moved out of the way of the analysis it borrows.
+    fn answer(
+        &self,
+        analysis: &Analysis,
+        advice: &Advice,
+        request: &Request<'_>,
+        openers: &[String],
+    ) -> (Stage, Vec<Reply>) {
         let present: Vec<(Intent, f32)> = analysis
             .intents
             .iter()
@@ -132,15 +179,25 @@ impl Replies {
         let stage = request
             .stage
             .unwrap_or_else(|| infer_stage(&present, request.session));
+        let mut score_of = [None; Intent::ALL.len()];
+        for &(intent, score) in &present {
+            if let Some(slot) = score_of.get_mut(intent.index()) {
+                // The first listing counts, as a search of `present` would find.
+                slot.get_or_insert(score);
+            }
+        }
+        let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
         let ctx = Context {
-            analysis: &analysis,
-            advice: &advice,
+            analysis,
+            advice,
             request,
             stage,
-            sent: request.session.map_or(&[], |s| s.sent.as_slice()),
+            sent,
+            rotating: !sent.is_empty() || !request.recently_sent.is_empty(),
+            score_of,
             wrap_up: advice.says(ActionKind::WrapUp),
             facts: Facts {
-                analysis: &analysis,
+                analysis,
                 product: request.product,
                 catalog: request.catalog,
                 shop: request.shop,
@@ -178,9 +235,8 @@ impl Replies {
             }
         }
 
-        // (template, the intent it answers, score)
         let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
-        let mut scored: Vec<(usize, Option<Intent>, f32)> = Vec::with_capacity(candidates);
+        let mut scored: Vec<Candidate> = Vec::with_capacity(candidates);
         let mut last: Option<(usize, Weighed)> = None;
         for (w, &word) in look.iter().enumerate() {
             let mut bits = word;
@@ -212,7 +268,12 @@ impl Replies {
                         reasons: None,
                     };
                     rotation(c, &ctx, &mut tally);
-                    scored.push((k, intent, tally.score));
+                    scored.push(Candidate {
+                        k,
+                        intent,
+                        score: tally.score,
+                        rank: self.id_rank.get(k).copied().unwrap_or(usize::MAX),
+                    });
                 }
             }
         }
@@ -224,7 +285,7 @@ impl Replies {
             script => script,
         };
         let mut replies = Vec::with_capacity(chosen.len());
-        for k in chosen {
+        for Candidate { k, .. } in chosen {
             let Some(c) = self.templates.get(k) else {
                 continue;
             };
@@ -255,23 +316,27 @@ impl Replies {
             }
             replies.push(reply);
         }
-        drop(ctx);
-        Suggestions {
-            analysis,
-            stage,
-            advice,
-            replies,
-        }
+        (stage, replies)
     }
 
     /// Which template cues the normalised message holds, by cue id.
     fn cues_said(&self, normalized: &str) -> Vec<bool> {
-        let count = self.cue_words.as_ref().map_or(0, AhoCorasick::patterns_len);
-        let mut said = vec![false; count];
-        if let Some(words) = &self.cue_words {
-            for m in words.find_overlapping_iter(normalized) {
-                if let Some(s) = said.get_mut(m.pattern().as_usize()) {
-                    *s = true;
+        let Some(words) = &self.cue_words else {
+            return Vec::new();
+        };
+        let mut said = vec![false; words.patterns_len()];
+        let Ok(mut state) = words.start_state(Anchored::No) else {
+            return said;
+        };
+        // Every state of the DFA knows all the cues that end where it is reached, so one
+        // walk over the bytes finds every cue, overlapping ones too.
+        for &byte in normalized.as_bytes() {
+            state = words.next_state(Anchored::No, state, byte);
+            if words.is_special(state) && words.is_match(state) {
+                for k in 0..words.match_len(state) {
+                    if let Some(s) = said.get_mut(words.match_pattern(state, k).as_usize()) {
+                        *s = true;
+                    }
                 }
             }
         }
@@ -282,34 +347,25 @@ impl Replies {
     /// intent first (the best of them first), so two questions get two answers; then the
     /// rest by score; and when the session calls for wrapping up, the best wrap-up takes the
     /// last place. Only the few that can be returned are ever put in order.
-    fn choose(
-        &self,
-        mut scored: Vec<(usize, Option<Intent>, f32)>,
-        ctx: &Context<'_>,
-    ) -> Vec<usize> {
-        // Best first: higher score, then pack order. Template ids are unique, so the order
-        // is total and unstable sorts and selections are exact.
-        let order = |a: &(usize, Option<Intent>, f32), b: &(usize, Option<Intent>, f32)| {
-            b.2.total_cmp(&a.2)
-                .then_with(|| self.id_rank.get(a.0).cmp(&self.id_rank.get(b.0)))
-        };
-        let best = |scored: &[(usize, Option<Intent>, f32)],
-                    keep: &dyn Fn(usize, Option<Intent>) -> bool| {
+    fn choose(&self, mut scored: Vec<Candidate>, ctx: &Context<'_>) -> Vec<Candidate> {
+        let best = |scored: &[Candidate], keep: &dyn Fn(&Candidate) -> bool| {
             scored
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| keep(c.0, c.1))
-                .min_by(|(_, a), (_, b)| order(a, b))
+                .filter(|(_, c)| keep(c))
+                .min_by(|(_, a), (_, b)| a.before(b))
                 .map(|(k, _)| k)
         };
         let limit = ctx.request.limit;
-        let mut picked: Vec<(usize, Option<Intent>, f32)> = Vec::new();
+        // Room for all that can be returned, as the rest joins them at the end.
+        let mut picked: Vec<Candidate> =
+            Vec::with_capacity(limit.min(scored.len()).max(ctx.present.len()) + 1);
         for (intent, _) in &ctx.present {
-            if let Some(k) = best(&scored, &|_, i| i == Some(*intent)) {
+            if let Some(k) = best(&scored, &|c| c.intent == Some(*intent)) {
                 picked.push(scored.swap_remove(k));
             }
         }
-        picked.sort_unstable_by(order);
+        picked.sort_unstable_by(Candidate::before);
         picked.truncate(limit);
         let is_wrap = |k: usize| {
             self.templates
@@ -317,28 +373,34 @@ impl Replies {
                 .is_some_and(|c| c.template.board == Board::WrapUp)
         };
         let wrap = if ctx.wrap_up {
-            best(&scored, &|k, _| is_wrap(k)).map(|k| scored.swap_remove(k).0)
+            best(&scored, &|c| is_wrap(c.k)).map(|k| scored.swap_remove(k))
         } else {
             None
         };
+        // The best `room` of the rest, kept in order in one pass: `room` is small (three
+        // replies at most, by default), so most candidates lose to the last kept at once.
         let room = limit.saturating_sub(picked.len());
-        if scored.len() > room {
-            if room == 0 {
-                scored.clear();
-            } else {
-                scored.select_nth_unstable_by(room - 1, order);
-                scored.truncate(room);
+        let mut rest: Vec<Candidate> = Vec::with_capacity(room.min(scored.len()));
+        if room > 0 {
+            for c in scored {
+                if rest.len() >= room {
+                    if rest.last().is_none_or(|last| c.before(last).is_ge()) {
+                        continue;
+                    }
+                    rest.pop();
+                }
+                let at = rest.partition_point(|r| r.before(&c).is_lt());
+                rest.insert(at, c);
             }
         }
-        scored.sort_unstable_by(order);
-        let mut out: Vec<usize> = picked.into_iter().map(|(k, _, _)| k).collect();
-        out.extend(scored.into_iter().map(|(k, _, _)| k));
-        if let Some(k) = wrap.filter(|_| limit > 0) {
-            if !out.iter().any(|&k| is_wrap(k)) {
+        let mut out = picked;
+        out.extend(rest);
+        if let Some(wrap) = wrap.filter(|_| limit > 0) {
+            if !out.iter().any(|c| is_wrap(c.k)) {
                 if out.len() >= limit {
                     out.pop();
                 }
-                out.push(k);
+                out.push(wrap);
             }
         }
         out
@@ -444,15 +506,7 @@ impl Replies {
             } else {
                 -STAGE_MISMATCH
             };
-            tally.add(ReasonKind::Stage, weight, || {
-                [
-                    "written for ",
-                    t.stage.as_str(),
-                    ", the buyer is at ",
-                    stage.as_str(),
-                ]
-                .concat()
-            });
+            tally.add(ReasonKind::Stage, weight, || stage_reason(t.stage, stage));
         }
         if c.risk_free {
             if let Some(worry) = risky(request) {
@@ -512,7 +566,7 @@ impl Replies {
         let by_intent = c
             .intents
             .iter()
-            .filter_map(|i| ctx.present.iter().find(|(p, _)| p == i).copied())
+            .filter_map(|&i| Some((i, (*ctx.score_of.get(i.index())?)?)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if c.template.board == Board::WrapUp && ctx.wrap_up {
             return match by_intent {
@@ -525,7 +579,11 @@ impl Replies {
 }
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.
+#[inline]
 fn rotation(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<'_>) {
+    if !ctx.rotating {
+        return;
+    }
     let id = &c.template.id;
     if ctx.request.recently_sent.contains(id) || ctx.sent.contains(id) {
         tally.add(
@@ -538,7 +596,17 @@ fn rotation(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<'_>) {
 
 /// The template's text with its slots filled, or `None` when one cannot be.
 fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
-    slots::fill(&c.template.text, c.pieces.as_deref()?, |k, out| {
+    let pieces = c.pieces.as_deref()?;
+    // The values are kept for the request, so sizing the text first costs little and spares
+    // growing it while it is written.
+    let mut len = 0;
+    for piece in pieces {
+        len += match piece {
+            Piece::Text(range) => range.len(),
+            Piece::Slot(k) => ctx.value(*k)?.len(),
+        };
+    }
+    slots::fill(&c.template.text, pieces, len, |k, out| {
         ctx.value(k).map(|v| out.push_str(v)).is_some()
     })
 }
@@ -589,4 +657,48 @@ fn risky(request: &Request<'_>) -> Option<&'static str> {
     ["complex", "expensive", "customised"]
         .into_iter()
         .find(|t| tags.iter().any(|tag| tag == t))
+}
+
+/// `written for {written}, the buyer is at {at}`, as a fixed text: the stages are few, and a
+/// reason that borrows its detail costs no allocation.
+fn stage_reason(written: Stage, at: Stage) -> &'static str {
+    macro_rules! table {
+        ($($w:ident $ws:literal),* ; $($a:ident $as:literal),*) => {
+            table!(@rows [$($w $ws),*] [$($a $as),*])
+        };
+        (@rows [$($w:ident $ws:literal),*] $at:tt) => {
+            match written {
+                $(Stage::$w => table!(@cols $ws $at),)*
+            }
+        };
+        (@cols $ws:literal [$($a:ident $as:literal),*]) => {
+            match at {
+                $(Stage::$a => concat!("written for ", $ws, ", the buyer is at ", $as),)*
+            }
+        };
+    }
+    table!(
+        PreSale "pre_sale", InSale "in_sale", AfterSale "after_sale", Any "any";
+        PreSale "pre_sale", InSale "in_sale", AfterSale "after_sale", Any "any"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Stage, stage_reason};
+
+    #[test]
+    fn stage_reasons_name_the_stages() {
+        let all = [Stage::PreSale, Stage::InSale, Stage::AfterSale, Stage::Any];
+        for written in all {
+            for at in all {
+                let expected = format!(
+                    "written for {}, the buyer is at {}",
+                    written.as_str(),
+                    at.as_str()
+                );
+                assert_eq!(stage_reason(written, at), expected);
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use crate::facts::{Product, SizeRow};
 
 /// A size label as buyers read it: `M码`, `38码`.
 pub(crate) fn label(size: &str) -> String {
-    format!("{size}码")
+    [size, "码"].concat()
 }
 
 /// The advice for this buyer and product, as a clause that follows `亲，`: a recommendation,
@@ -34,23 +34,34 @@ pub(crate) fn advice(analysis: &Analysis, product: &Product) -> Option<String> {
         let size = shoe?;
         let wanted = format_number(f64::from(size));
         return Some(if chart.iter().any(|r| r.size == wanted) {
-            format!("您平时穿{wanted}码的话，这款一般建议选{}", label(&wanted))
+            let w = wanted.as_str();
+            ["您平时穿", w, "码的话，这款一般建议选", w, "码"].concat()
         } else {
             "您平时的鞋码不在这款的尺码范围里，建议量一下脚长再对照尺码表选择".to_owned()
         });
     }
     let by_height = height.map(|h| rows(chart, h, |r| r.height_cm));
     let by_weight = weight.map(|w| rows(chart, w, |r| r.weight_kg));
-    let said = match (height, weight) {
-        (Some(h), Some(w)) => format!(
-            "{}cm、{}kg",
-            format_number(f64::from(h)),
-            format_number(f64::from(w))
-        ),
-        (Some(h), None) => format!("{}cm", format_number(f64::from(h))),
-        (None, Some(w)) => format!("{}kg", format_number(f64::from(w))),
+    // Written piece by piece rather than with `format!`: this runs for every size question.
+    let mut said = String::with_capacity(24);
+    match (height, weight) {
+        (Some(h), Some(w)) => {
+            push_number(&mut said, f64::from(h));
+            said.push_str("cm、");
+            push_number(&mut said, f64::from(w));
+            said.push_str("kg");
+        }
+        (Some(h), None) => {
+            push_number(&mut said, f64::from(h));
+            said.push_str("cm");
+        }
+        (None, Some(w)) => {
+            push_number(&mut said, f64::from(w));
+            said.push_str("kg");
+        }
         (None, None) => return None,
-    };
+    }
+    let said = said.as_str();
     let fits: Vec<usize> = match (&by_height, &by_weight) {
         (Some(h), Some(w)) => {
             if h.is_empty() || w.is_empty() {
@@ -73,20 +84,50 @@ pub(crate) fn advice(analysis: &Analysis, product: &Product) -> Option<String> {
         (Some(only), None) | (None, Some(only)) => only.clone(),
         (None, None) => Vec::new(),
     };
-    let size_of = |i: usize| chart.get(i).map(|r| label(&r.size));
+    let size_of = |i: usize| chart.get(i).map(|r| r.size.as_str());
     match fits.as_slice() {
-        [] => Some(format!(
-            "您{said}的情况超出了这款尺码表的常规范围，建议量一下胸围和腰围，再对照尺码表选择"
-        )),
-        [one] => Some(format!("根据您{said}的情况，一般建议选{}", size_of(*one)?)),
-        [first, .., last] => Some(format!(
-            "您{said}的情况在{}和{}之间，喜欢合身一点可以选{}，喜欢宽松一点建议选{}",
-            size_of(*first)?,
-            size_of(*last)?,
-            size_of(*first)?,
-            size_of(*last)?
-        )),
+        [] => Some(
+            [
+                "您",
+                said,
+                "的情况超出了这款尺码表的常规范围，建议量一下胸围和腰围，再对照尺码表选择",
+            ]
+            .concat(),
+        ),
+        [one] => Some(["根据您", said, "的情况，一般建议选", size_of(*one)?, "码"].concat()),
+        [first, .., last] => {
+            let (first, last) = (size_of(*first)?, size_of(*last)?);
+            Some(
+                [
+                    "您",
+                    said,
+                    "的情况在",
+                    first,
+                    "码和",
+                    last,
+                    "码之间，喜欢合身一点可以选",
+                    first,
+                    "码，喜欢宽松一点建议选",
+                    last,
+                    "码",
+                ]
+                .concat(),
+            )
+        }
     }
+}
+
+/// True when [`advice`] has something to say, without writing it.
+pub(crate) fn can_advise(analysis: &Analysis, product: &Product) -> bool {
+    let chart = &product.size_chart;
+    if chart.is_empty() {
+        return false;
+    }
+    let said = |keep: fn(&Quantity) -> bool| analysis.quantities.iter().any(keep);
+    if chart.iter().any(|r| r.foot_mm.is_some()) {
+        return said(|q| matches!(q, Quantity::ShoeSize { .. }));
+    }
+    said(|q| matches!(q, Quantity::Height { .. } | Quantity::Weight { .. }))
 }
 
 /// The rows whose range (by `range`) holds `value`, by index.

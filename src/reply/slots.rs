@@ -104,6 +104,13 @@ impl Facts<'_> {
             "selling_point" => product.is_some_and(|p| !p.selling_points.is_empty()),
             "price" => product.is_some_and(|p| p.price.is_some()),
             "size_chart" => product.is_some_and(size::has_chart),
+            "size_advice" => product.is_some_and(|p| size::can_advise(self.analysis, p)),
+            // The size asked about is only in stock when some variant is.
+            "in_stock" => product.is_some_and(|p| p.stock.values().any(|&n| n > 0)),
+            "sold_out" => product.is_some_and(|p| match self.asked_size() {
+                Some(size) => stock_of(p, &size) == Some(0),
+                None => p.size_chart.iter().any(|r| stock_of(p, &r.size) == Some(0)),
+            }),
             "promotion" => shop.is_some_and(|s| !s.promotions.is_empty()),
             "coupon" => shop.is_some_and(|s| !s.coupons.is_empty()),
             "carriers" => shop.is_some_and(|s| !s.carriers.is_empty()),
@@ -182,7 +189,7 @@ fn offer(o: &crate::facts::Offer) -> String {
     if o.condition.trim().is_empty() {
         o.title.clone()
     } else {
-        format!("{}（{}）", o.title, o.condition)
+        [o.title.as_str(), "（", o.condition.as_str(), "）"].concat()
     }
 }
 
@@ -220,7 +227,7 @@ fn in_stock(p: &Product, asked: Option<&str>) -> Option<String> {
         .filter(|&(_, &n)| n > 0)
         .map(|(v, _)| v)
         .collect();
-    variants.sort_by_key(|v| (rank(v), (*v).clone()));
+    variants.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     let sizes: Vec<String> = variants.into_iter().map(|v| size::label(v)).collect();
     match sizes.len() {
         0 => None,
@@ -270,13 +277,15 @@ pub(crate) fn pieces(text: &str) -> Result<Option<Vec<Piece>>, &str> {
 }
 
 /// The text with every slot filled, or `None` when one cannot be. `value` appends the value
-/// of the slot it is given to the text so far, and says whether it could.
+/// of the slot it is given to the text so far, and says whether it could. `capacity` is
+/// the room to allocate for the text.
 pub(crate) fn fill(
     text: &str,
     pieces: &[Piece],
+    capacity: usize,
     mut value: impl FnMut(usize, &mut String) -> bool,
 ) -> Option<String> {
-    let mut out = String::with_capacity(text.len() + 48);
+    let mut out = String::with_capacity(capacity);
     for piece in pieces {
         match piece {
             Piece::Text(range) => out.push_str(text.get(range.clone())?),
@@ -322,6 +331,11 @@ mod tests {
             "订单号1234567890123查一下",
             "165cm 50kg穿什么码？",
             "M码还有吗",
+            "L码还有吗",
+            "体重50kg",
+            "身高170能穿吗",
+            "平时穿38码的鞋",
+            "37码有吗",
         ];
         for message in messages {
             let analysis = engine.analyze(message);
