@@ -592,11 +592,7 @@ impl Replies {
         };
         let text = &c.template.text;
         slots::fill(text, c.pieces.as_deref()?, text.len() + 48, |k, out| {
-            SLOTS
-                .get(k)
-                .and_then(|name| facts.fill(name))
-                .map(|v| out.push_str(&v))
-                .is_some()
+            facts.fill(k).map(|v| out.push_str(&v)).is_some()
         })
     }
 

@@ -76,8 +76,7 @@ struct Context<'a> {
 impl Context<'_> {
     fn value(&self, slot: usize) -> Option<&str> {
         let cell = self.values.get(slot)?;
-        cell.get_or_init(|| SLOTS.get(slot).and_then(|name| self.facts.fill(name)))
-            .as_deref()
+        cell.get_or_init(|| self.facts.fill(slot)).as_deref()
     }
 
     /// Whether a slot can be filled, without writing its value when that is cheap to tell.
@@ -90,9 +89,9 @@ impl Context<'_> {
         }
         let has = match self.values.get(slot).and_then(OnceCell::get) {
             Some(value) => value.is_some(),
-            None => SLOTS
-                .get(slot)
-                .and_then(|name| self.facts.can_fill(name))
+            None => self
+                .facts
+                .can_fill(slot)
                 .unwrap_or_else(|| self.value(slot).is_some()),
         };
         known.set(Some(has));

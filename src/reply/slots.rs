@@ -34,6 +34,70 @@ pub const SLOTS: &[&str] = &[
     "new_recipient",
 ];
 
+/// A slot by its place in [`SLOTS`], so that filling one dispatches on a number rather than
+/// comparing its name with every name in turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Product,
+    Material,
+    Style,
+    Colors,
+    Season,
+    SellingPoint,
+    Price,
+    SizeAdvice,
+    SizeChart,
+    InStock,
+    SoldOut,
+    Promotion,
+    Coupon,
+    Carriers,
+    DispatchCutoff,
+    DeliveryDays,
+    ReturnPolicy,
+    ServiceHours,
+    Brand,
+    OrderNumber,
+    Cheaper,
+    Instalments,
+    NewAddress,
+    NewRecipient,
+}
+
+impl Slot {
+    /// In the order of [`SLOTS`].
+    const ALL: [Slot; SLOTS.len()] = [
+        Slot::Product,
+        Slot::Material,
+        Slot::Style,
+        Slot::Colors,
+        Slot::Season,
+        Slot::SellingPoint,
+        Slot::Price,
+        Slot::SizeAdvice,
+        Slot::SizeChart,
+        Slot::InStock,
+        Slot::SoldOut,
+        Slot::Promotion,
+        Slot::Coupon,
+        Slot::Carriers,
+        Slot::DispatchCutoff,
+        Slot::DeliveryDays,
+        Slot::ReturnPolicy,
+        Slot::ServiceHours,
+        Slot::Brand,
+        Slot::OrderNumber,
+        Slot::Cheaper,
+        Slot::Instalments,
+        Slot::NewAddress,
+        Slot::NewRecipient,
+    ];
+
+    fn at(k: usize) -> Option<Slot> {
+        Slot::ALL.get(k).copied()
+    }
+}
+
 /// The facts one request offers.
 pub(crate) struct Facts<'a> {
     pub analysis: &'a Analysis,
@@ -44,46 +108,46 @@ pub(crate) struct Facts<'a> {
 
 impl Facts<'_> {
     /// The value of a slot, or `None` when the facts do not say.
-    pub(crate) fn fill(&self, slot: &str) -> Option<String> {
+    pub(crate) fn fill(&self, k: usize) -> Option<String> {
+        let slot = Slot::at(k)?;
         let product = self.product;
         let shop = self.shop;
-        let attribute = |name: &str| {
+        let attribute = || {
             product
-                .and_then(|p| p.attributes.get(name))
+                .and_then(|p| p.attributes.get(*SLOTS.get(k)?))
                 .filter(|v| !v.trim().is_empty())
                 .cloned()
         };
         let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
         match slot {
-            "product" => product.map(|p| p.name.clone()).filter(|n| !n.is_empty()),
-            "material" | "style" | "colors" | "season" => attribute(slot),
-            "selling_point" => product.and_then(|p| p.selling_points.first().cloned()),
-            "price" => product
+            Slot::Product => product.map(|p| p.name.clone()).filter(|n| !n.is_empty()),
+            Slot::Material | Slot::Style | Slot::Colors | Slot::Season => attribute(),
+            Slot::SellingPoint => product.and_then(|p| p.selling_points.first().cloned()),
+            Slot::Price => product
                 .and_then(|p| p.price)
                 .map(|y| format!("{}元", crate::extract::format_number(y))),
-            "size_advice" => product.and_then(|p| size::advice(self.analysis, p)),
-            "size_chart" => product.and_then(size::chart_summary),
-            "in_stock" => product.and_then(|p| in_stock(p, self.asked_size().as_deref())),
-            "sold_out" => product.and_then(|p| sold_out(p, self.asked_size().as_deref())),
-            "promotion" => shop.and_then(|s| s.promotions.first()).map(offer),
-            "coupon" => shop.and_then(|s| s.coupons.first()).map(offer),
-            "carriers" => shop
+            Slot::SizeAdvice => product.and_then(|p| size::advice(self.analysis, p)),
+            Slot::SizeChart => product.and_then(size::chart_summary),
+            Slot::InStock => product.and_then(|p| in_stock(p, self.asked_size().as_deref())),
+            Slot::SoldOut => product.and_then(|p| sold_out(p, self.asked_size().as_deref())),
+            Slot::Promotion => shop.and_then(|s| s.promotions.first()).map(offer),
+            Slot::Coupon => shop.and_then(|s| s.coupons.first()).map(offer),
+            Slot::Carriers => shop
                 .filter(|s| !s.carriers.is_empty())
                 .map(|s| s.carriers.join("、")),
-            "dispatch_cutoff" => shop.and_then(|s| nonempty(&s.dispatch_cutoff)),
-            "delivery_days" => shop.and_then(|s| nonempty(&s.delivery_days)),
-            "return_policy" => shop.and_then(|s| nonempty(&s.return_policy)),
-            "service_hours" => shop.and_then(|s| nonempty(&s.service_hours)),
-            "brand" => shop.and_then(|s| nonempty(&s.brand)),
-            "cheaper" => cheaper(product?, self.catalog?),
-            "new_address" => self.noted(NoteKind::Address),
-            "new_recipient" => self.noted(NoteKind::Recipient),
-            "instalments" => shop.and_then(|s| nonempty(&s.instalments)),
-            "order_number" => self.analysis.quantities.iter().find_map(|q| match q {
+            Slot::DispatchCutoff => shop.and_then(|s| nonempty(&s.dispatch_cutoff)),
+            Slot::DeliveryDays => shop.and_then(|s| nonempty(&s.delivery_days)),
+            Slot::ReturnPolicy => shop.and_then(|s| nonempty(&s.return_policy)),
+            Slot::ServiceHours => shop.and_then(|s| nonempty(&s.service_hours)),
+            Slot::Brand => shop.and_then(|s| nonempty(&s.brand)),
+            Slot::Cheaper => cheaper(product?, self.catalog?),
+            Slot::NewAddress => self.noted(NoteKind::Address),
+            Slot::NewRecipient => self.noted(NoteKind::Recipient),
+            Slot::Instalments => shop.and_then(|s| nonempty(&s.instalments)),
+            Slot::OrderNumber => self.analysis.quantities.iter().find_map(|q| match q {
                 Quantity::OrderNumber { digits, .. } => Some(digits.clone()),
                 _ => None,
             }),
-            _ => None,
         }
     }
 }
@@ -91,43 +155,45 @@ impl Facts<'_> {
 impl Facts<'_> {
     /// Whether [`Facts::fill`] would give a value, when that is cheap to tell without
     /// writing the value; `None` when only filling can tell.
-    pub(crate) fn can_fill(&self, slot: &str) -> Option<bool> {
+    pub(crate) fn can_fill(&self, k: usize) -> Option<bool> {
+        let slot = Slot::at(k)?;
         let product = self.product;
         let shop = self.shop;
         let filled = |s: &str| !s.trim().is_empty();
         let shop_says = |f: fn(&ShopContext) -> &str| shop.is_some_and(|s| filled(f(s)));
         Some(match slot {
-            "product" => product.is_some_and(|p| !p.name.is_empty()),
-            "material" | "style" | "colors" | "season" => {
-                product.is_some_and(|p| p.attributes.get(slot).is_some_and(|v| filled(v)))
+            Slot::Product => product.is_some_and(|p| !p.name.is_empty()),
+            Slot::Material | Slot::Style | Slot::Colors | Slot::Season => {
+                let name = SLOTS.get(k)?;
+                product.is_some_and(|p| p.attributes.get(*name).is_some_and(|v| filled(v)))
             }
-            "selling_point" => product.is_some_and(|p| !p.selling_points.is_empty()),
-            "price" => product.is_some_and(|p| p.price.is_some()),
-            "size_chart" => product.is_some_and(size::has_chart),
-            "size_advice" => product.is_some_and(|p| size::can_advise(self.analysis, p)),
+            Slot::SellingPoint => product.is_some_and(|p| !p.selling_points.is_empty()),
+            Slot::Price => product.is_some_and(|p| p.price.is_some()),
+            Slot::SizeChart => product.is_some_and(size::has_chart),
+            Slot::SizeAdvice => product.is_some_and(|p| size::can_advise(self.analysis, p)),
             // The size asked about is only in stock when some variant is.
-            "in_stock" => product.is_some_and(|p| p.stock.values().any(|&n| n > 0)),
-            "sold_out" => product.is_some_and(|p| match self.asked_size() {
+            Slot::InStock => product.is_some_and(|p| p.stock.values().any(|&n| n > 0)),
+            Slot::SoldOut => product.is_some_and(|p| match self.asked_size() {
                 Some(size) => stock_of(p, &size) == Some(0),
                 None => p.size_chart.iter().any(|r| stock_of(p, &r.size) == Some(0)),
             }),
-            "promotion" => shop.is_some_and(|s| !s.promotions.is_empty()),
-            "coupon" => shop.is_some_and(|s| !s.coupons.is_empty()),
-            "carriers" => shop.is_some_and(|s| !s.carriers.is_empty()),
-            "dispatch_cutoff" => shop_says(|s| &s.dispatch_cutoff),
-            "delivery_days" => shop_says(|s| &s.delivery_days),
-            "return_policy" => shop_says(|s| &s.return_policy),
-            "service_hours" => shop_says(|s| &s.service_hours),
-            "brand" => shop_says(|s| &s.brand),
-            "instalments" => shop_says(|s| &s.instalments),
-            "new_address" => self.has_noted(NoteKind::Address),
-            "new_recipient" => self.has_noted(NoteKind::Recipient),
-            "order_number" => self
+            Slot::Promotion => shop.is_some_and(|s| !s.promotions.is_empty()),
+            Slot::Coupon => shop.is_some_and(|s| !s.coupons.is_empty()),
+            Slot::Carriers => shop.is_some_and(|s| !s.carriers.is_empty()),
+            Slot::DispatchCutoff => shop_says(|s| &s.dispatch_cutoff),
+            Slot::DeliveryDays => shop_says(|s| &s.delivery_days),
+            Slot::ReturnPolicy => shop_says(|s| &s.return_policy),
+            Slot::ServiceHours => shop_says(|s| &s.service_hours),
+            Slot::Brand => shop_says(|s| &s.brand),
+            Slot::Instalments => shop_says(|s| &s.instalments),
+            Slot::NewAddress => self.has_noted(NoteKind::Address),
+            Slot::NewRecipient => self.has_noted(NoteKind::Recipient),
+            Slot::OrderNumber => self
                 .analysis
                 .quantities
                 .iter()
                 .any(|q| matches!(q, Quantity::OrderNumber { .. })),
-            _ => return None,
+            Slot::Cheaper => return None,
         })
     }
 
@@ -177,7 +243,11 @@ fn cheaper(product: &Product, catalog: &Catalog) -> Option<String> {
 fn stock_of(p: &Product, size: &str) -> Option<u32> {
     let mut found = None;
     for (variant, &n) in &p.stock {
-        let head = variant.split('/').next().unwrap_or(variant);
+        // `/` is ASCII, so the byte it is at is a char boundary.
+        let head = match variant.bytes().position(|b| b == b'/') {
+            Some(end) => variant.get(..end).unwrap_or(variant),
+            None => variant,
+        };
         if head.eq_ignore_ascii_case(size) {
             found = Some(found.unwrap_or(0) + n);
         }
@@ -198,42 +268,57 @@ fn sold_out(p: &Product, asked: Option<&str>) -> Option<String> {
     if let Some(size) = asked {
         return (stock_of(p, size)? == 0).then(|| size::label(size));
     }
-    let sizes: Vec<String> = p
+    let mut out = String::new();
+    for r in p
         .size_chart
         .iter()
         .filter(|r| stock_of(p, &r.size) == Some(0))
-        .map(|r| size::label(&r.size))
-        .collect();
-    (!sizes.is_empty()).then(|| sizes.join("、"))
+    {
+        push_label(&mut out, &r.size);
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// What is in stock: the size the buyer asked about when it is, otherwise every size that is.
 fn in_stock(p: &Product, asked: Option<&str>) -> Option<String> {
     if let Some(size) = asked {
         if stock_of(p, size).is_some_and(|n| n > 0) {
-            return Some(format!("{}有现货", size::label(size)));
+            return Some([size, "码有现货"].concat());
         }
     }
-    // In the size chart's order (S, M, L…), not the alphabet's.
-    let rank = |v: &str| {
+    // In the size chart's order (S, M, L…), not the alphabet's. Variants are unique, so
+    // an unstable sort by (place, name) gives the one order there is.
+    let place = |v: &str| {
         p.size_chart
             .iter()
             .position(|r| r.size == v)
             .unwrap_or(usize::MAX)
     };
-    let mut variants: Vec<&String> = p
+    let mut variants: Vec<(usize, &str)> = p
         .stock
         .iter()
         .filter(|&(_, &n)| n > 0)
-        .map(|(v, _)| v)
+        .map(|(v, _)| (place(v), v.as_str()))
         .collect();
-    variants.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
-    let sizes: Vec<String> = variants.into_iter().map(|v| size::label(v)).collect();
-    match sizes.len() {
-        0 => None,
-        1 => sizes.first().map(|s| format!("{s}有现货")),
-        _ => Some(format!("{}都有现货", sizes.join("、"))),
+    variants.sort_unstable();
+    let mut out = String::with_capacity(variants.len() * 8 + 16);
+    for (_, v) in &variants {
+        push_label(&mut out, v);
     }
+    match variants.len() {
+        0 => None,
+        1 => Some(out + "有现货"),
+        _ => Some(out + "都有现货"),
+    }
+}
+
+/// Appends a size label ([`size::label`]) to a list of them joined with `、`.
+fn push_label(out: &mut String, size: &str) {
+    if !out.is_empty() {
+        out.push('、');
+    }
+    out.push_str(size);
+    out.push('码');
 }
 
 /// A piece of a template's text: words as written (a byte range of the text), or a slot by
@@ -301,7 +386,28 @@ pub(crate) fn fill(
 
 #[cfg(test)]
 mod tests {
-    use super::{Facts, SLOTS};
+    use super::{Facts, SLOTS, Slot};
+
+    /// Each slot's variant sits at the place of its name in `SLOTS`.
+    #[test]
+    fn slots_are_in_the_order_of_their_names() {
+        assert_eq!(Slot::ALL.len(), SLOTS.len());
+        for (k, (slot, name)) in Slot::ALL.iter().zip(SLOTS).enumerate() {
+            assert_eq!(*slot as usize, k);
+            let camel: String = name
+                .split('_')
+                .flat_map(|word| {
+                    let mut chars = word.chars();
+                    chars
+                        .next()
+                        .map(|c| c.to_ascii_uppercase())
+                        .into_iter()
+                        .chain(chars)
+                })
+                .collect();
+            assert_eq!(format!("{slot:?}"), camel);
+        }
+    }
     use crate::facts::{Product, ShopContext, demo};
 
     /// `can_fill` is a shortcut for `fill(..).is_some()`: the two must never disagree, or a
@@ -347,11 +453,11 @@ mod tests {
                         catalog: Some(&catalog),
                         shop,
                     };
-                    for slot in SLOTS {
-                        if let Some(can) = facts.can_fill(slot) {
+                    for (k, slot) in SLOTS.iter().enumerate() {
+                        if let Some(can) = facts.can_fill(k) {
                             assert_eq!(
                                 can,
-                                facts.fill(slot).is_some(),
+                                facts.fill(k).is_some(),
                                 "slot {slot}, message {message}, product {:?}",
                                 product.map(|p| &p.id)
                             );
