@@ -26,14 +26,32 @@ use crate::pack::{Board, Stage};
 use crate::session::{ActionKind, Advice, Session};
 use crate::traits::TraitName;
 
-/// Adds up a template's score; writes the reasons only when asked to.
-struct Tally<'r> {
+/// Adds up a template's score, and writes its reasons where `R` keeps them.
+struct Tally<R> {
     score: f32,
-    reasons: Option<&'r mut Vec<Reason>>,
+    reasons: R,
 }
 
-impl Tally<'_> {
-    // Inlined so that scoring without reasons is a bare addition.
+/// Where a tally's reasons go: nowhere (`()`) while the candidates are scored, into the reply
+/// for the few returned. Two types rather than a flag, so that scoring compiles to bare
+/// additions, with none of the reasons' code in the way.
+trait Reasons {
+    fn note(&mut self, reason: impl FnOnce() -> Reason);
+}
+
+impl Reasons for () {
+    #[inline(always)]
+    fn note(&mut self, _: impl FnOnce() -> Reason) {}
+}
+
+impl Reasons for &mut Vec<Reason> {
+    #[inline(always)]
+    fn note(&mut self, reason: impl FnOnce() -> Reason) {
+        self.push(reason());
+    }
+}
+
+impl<R: Reasons> Tally<R> {
     #[inline(always)]
     fn add<D: Into<Cow<'static, str>>>(
         &mut self,
@@ -42,13 +60,11 @@ impl Tally<'_> {
         detail: impl FnOnce() -> D,
     ) {
         self.score += weight;
-        if let Some(out) = self.reasons.as_deref_mut() {
-            out.push(Reason {
-                kind,
-                detail: detail().into(),
-                weight,
-            });
-        }
+        self.reasons.note(|| Reason {
+            kind,
+            detail: detail().into(),
+            weight,
+        });
     }
 }
 
@@ -252,7 +268,7 @@ impl Replies {
                     _ => {
                         let mut tally = Tally {
                             score: 0.0,
-                            reasons: None,
+                            reasons: (),
                         };
                         let shared = self
                             .weigh_shared(c, &ctx, &mut tally)
@@ -262,10 +278,7 @@ impl Replies {
                     }
                 };
                 if let Some((intent, score)) = shared {
-                    let mut tally = Tally {
-                        score,
-                        reasons: None,
-                    };
+                    let mut tally = Tally { score, reasons: () };
                     rotation(c, &ctx, &mut tally);
                     scored.push(Candidate {
                         k,
@@ -289,7 +302,7 @@ impl Replies {
                 continue;
             };
             let mut reasons = Vec::with_capacity(8);
-            let Some((_, score)) = self.weigh(c, &ctx, Some(&mut reasons)) else {
+            let Some((_, score)) = self.weigh(c, &ctx, &mut reasons) else {
                 continue;
             };
             let Some(text) = fill(c, &ctx) else {
@@ -405,10 +418,10 @@ impl Replies {
         out
     }
 
-    /// Whether `c` is a candidate, and its score; with `reasons`, also why. `None` when it
-    /// does not fit, its product category or missing facts rule it out, or a slot cannot be
-    /// filled.
-    fn weigh(&self, c: &Compiled, ctx: &Context<'_>, reasons: Option<&mut Vec<Reason>>) -> Weighed {
+    /// Whether `c` is a candidate, and its score, with the reasons written to `reasons`.
+    /// `None` when it does not fit, its product category or missing facts rule it out, or a
+    /// slot cannot be filled.
+    fn weigh(&self, c: &Compiled, ctx: &Context<'_>, reasons: &mut Vec<Reason>) -> Weighed {
         let mut tally = Tally {
             score: 0.0,
             reasons,
@@ -420,11 +433,11 @@ impl Replies {
 
     /// What [`weigh`](Self::weigh) says of every template of `c`'s group: all of it but the
     /// rotation. `None` when the template does not fit; else the intent it answers.
-    fn weigh_shared(
+    fn weigh_shared<R: Reasons>(
         &self,
         c: &Compiled,
         ctx: &Context<'_>,
-        tally: &mut Tally<'_>,
+        tally: &mut Tally<R>,
     ) -> Option<Option<Intent>> {
         let t = &c.template;
         let request = ctx.request;
@@ -579,7 +592,7 @@ impl Replies {
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.
 #[inline]
-fn rotation(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<'_>) {
+fn rotation<R: Reasons>(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<R>) {
     if !ctx.rotating {
         return;
     }
