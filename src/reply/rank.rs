@@ -132,12 +132,16 @@ type Weighed = Option<(Option<Intent>, f32)>;
 struct Candidate {
     /// The template, by its place in the pack.
     k: usize,
-    /// The intent it answers.
-    intent: Option<Intent>,
     score: f32,
     /// Its place in id order, for ties.
     rank: usize,
+    /// Chosen already (the best for an intent, or the wrap-up).
+    taken: bool,
 }
+
+/// Per intent (by [`Intent::index`]), the best candidate answering it, by its place among
+/// the candidates: kept while they are scored, so choosing needs no search per intent.
+type BestOf = [Option<usize>; Intent::ALL.len()];
 
 impl Candidate {
     /// Best first: higher score, then id order. Template ids are unique, so the order is
@@ -252,6 +256,7 @@ impl Replies {
 
         let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
         let mut scored: Vec<Candidate> = Vec::with_capacity(candidates);
+        let mut best_of: BestOf = [None; Intent::ALL.len()];
         let mut last: Option<(usize, Weighed)> = None;
         for (w, &word) in look.iter().enumerate() {
             let mut bits = word;
@@ -280,16 +285,26 @@ impl Replies {
                 if let Some((intent, score)) = shared {
                     let mut tally = Tally { score, reasons: () };
                     rotation(c, &ctx, &mut tally);
-                    scored.push(Candidate {
+                    let candidate = Candidate {
                         k,
-                        intent,
                         score: tally.score,
                         rank: self.id_rank.get(k).copied().unwrap_or(usize::MAX),
-                    });
+                        taken: false,
+                    };
+                    if let Some(best) = intent.and_then(|i| best_of.get_mut(i.index())) {
+                        let better = match best.and_then(|b| scored.get(b)) {
+                            Some(b) => candidate.before(b).is_lt(),
+                            None => true,
+                        };
+                        if better {
+                            *best = Some(scored.len());
+                        }
+                    }
+                    scored.push(candidate);
                 }
             }
         }
-        let chosen = self.choose(scored, &ctx);
+        let chosen = self.choose(scored, &best_of, &ctx);
 
         let turn = request.session.map_or(0, |s| s.turns.len());
         let script = match analysis.script {
@@ -359,22 +374,23 @@ impl Replies {
     /// intent first (the best of them first), so two questions get two answers; then the
     /// rest by score; and when the session calls for wrapping up, the best wrap-up takes the
     /// last place. Only the few that can be returned are ever put in order.
-    fn choose(&self, mut scored: Vec<Candidate>, ctx: &Context<'_>) -> Vec<Candidate> {
-        let best = |scored: &[Candidate], keep: &dyn Fn(&Candidate) -> bool| {
-            scored
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| keep(c))
-                .min_by(|(_, a), (_, b)| a.before(b))
-                .map(|(k, _)| k)
-        };
+    fn choose(
+        &self,
+        mut scored: Vec<Candidate>,
+        best_of: &BestOf,
+        ctx: &Context<'_>,
+    ) -> Vec<Candidate> {
         let limit = ctx.request.limit;
         // Room for all that can be returned, as the rest joins them at the end.
         let mut picked: Vec<Candidate> =
             Vec::with_capacity(limit.min(scored.len()).max(ctx.present.len()) + 1);
         for (intent, _) in &ctx.present {
-            if let Some(k) = best(&scored, &|c| c.intent == Some(*intent)) {
-                picked.push(scored.swap_remove(k));
+            let best = best_of.get(intent.index()).copied().flatten();
+            if let Some(c) = best.and_then(|i| scored.get_mut(i)) {
+                if !c.taken {
+                    c.taken = true;
+                    picked.push(*c);
+                }
             }
         }
         picked.sort_unstable_by(Candidate::before);
@@ -385,7 +401,14 @@ impl Replies {
                 .is_some_and(|c| c.template.board == Board::WrapUp)
         };
         let wrap = if ctx.wrap_up {
-            best(&scored, &|c| is_wrap(c.k)).map(|k| scored.swap_remove(k))
+            let best = scored
+                .iter_mut()
+                .filter(|c| !c.taken && is_wrap(c.k))
+                .min_by(|a, b| a.before(b));
+            best.map(|c| {
+                c.taken = true;
+                *c
+            })
         } else {
             None
         };
@@ -394,7 +417,7 @@ impl Replies {
         let room = limit.saturating_sub(picked.len());
         let mut rest: Vec<Candidate> = Vec::with_capacity(room.min(scored.len()));
         if room > 0 {
-            for c in scored {
+            for c in scored.into_iter().filter(|c| !c.taken) {
                 if rest.len() >= room {
                     if rest.last().is_none_or(|last| c.before(last).is_ge()) {
                         continue;
