@@ -162,8 +162,7 @@ impl Normalized {
 /// ```
 pub fn normalize(original: &str) -> Normalized {
     let han = &*HAN;
-    let mut traditional = 0u32;
-    let mut simplified = 0u32;
+    let mut marks = Marks::default();
     let mut text = String::with_capacity(original.len());
     let mut map = MapBuilder::default();
     let mut last: Option<char> = None;
@@ -172,41 +171,47 @@ pub fn normalize(original: &str) -> Normalized {
     let mut run: Option<usize> = None;
     // One pass: fold each character; an emoticon code becomes one space; runs of one
     // punctuation mark and of spaces collapse; leading spaces go.
-    let mut chars = original.char_indices();
-    while let Some((at, raw)) = chars.next() {
-        let (folded, mark) = han.fold(raw);
-        match mark {
-            MARK_TRADITIONAL => traditional += 1,
-            MARK_SIMPLIFIED => simplified += 1,
-            _ => {}
+    let mut at = 0;
+    while at < original.len() {
+        // Most characters need no step at all: skip over them without the general case.
+        let (plain_end, plain_last) = han.plain_run(original, at, &mut marks);
+        if plain_end > at {
+            run.get_or_insert(at);
+            last = plain_last;
+            at = plain_end;
         }
+        let Some(raw) = original.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let (folded, mark) = han.fold(raw);
+        marks.add(mark);
+        let mut end = at + raw.len_utf8();
         let repeat = last == Some(folded) && (folded == ' ' || is_punctuation(folded));
         if folded == raw && raw != '[' && raw != '#' && !repeat && !(raw == ' ' && last.is_none()) {
             run.get_or_insert(at);
             last = Some(raw);
+            at = end;
             continue;
         }
         if let Some(from) = run.take() {
             map.copy(&mut text, original, from, at);
         }
-        let mut end = at + raw.len_utf8();
         let mut c = folded;
-        if let Some(len) = code_after(c, chars.as_str()) {
+        let rest = original.get(end..).unwrap_or_default();
+        if let Some(len) = code_after(c, rest) {
             // The code's Han characters still count towards the script.
-            for (_, inner) in chars.by_ref().take(len) {
-                match han.fold(inner).1 {
-                    MARK_TRADITIONAL => traditional += 1,
-                    MARK_SIMPLIFIED => simplified += 1,
-                    _ => {}
-                }
+            for inner in rest.chars().take(len) {
+                marks.add(han.fold(inner).1);
                 end += inner.len_utf8();
             }
             c = code_char(original.get(at..end).unwrap_or_default());
         }
+        let start = at;
+        at = end;
         // A repeat is rare, so only a repeat asks whether the character collapses.
         if last == Some(c) && (c == ' ' || is_punctuation(c)) {
             // The previous character now stands for the whole run.
-            map.widen_last(end as u32);
+            map.widen_last(&text, end as u32);
             continue;
         }
         if c == ' ' && last.is_none() {
@@ -214,7 +219,7 @@ pub fn normalize(original: &str) -> Normalized {
         }
         map.push(
             text.len() as u32,
-            at as u32,
+            start as u32,
             end as u32,
             c.len_utf8() as u32,
         );
@@ -229,6 +234,10 @@ pub fn normalize(original: &str) -> Normalized {
     }
     let mut segments = map.segments;
     segments.retain(|s| (s.norm as usize) < text.len());
+    let Marks {
+        traditional,
+        simplified,
+    } = marks;
     let script = if traditional > 0 && traditional >= simplified {
         Script::Traditional
     } else if simplified > 0 {
@@ -245,13 +254,41 @@ pub fn normalize(original: &str) -> Normalized {
     }
 }
 
+/// How many characters marked each script.
+#[derive(Default)]
+struct Marks {
+    traditional: u32,
+    simplified: u32,
+}
+
+impl Marks {
+    fn add(&mut self, mark: u8) {
+        self.traditional += u32::from(mark == MARK_TRADITIONAL);
+        self.simplified += u32::from(mark == MARK_SIMPLIFIED);
+    }
+}
+
 /// Builds the map back as characters are written.
 #[derive(Default)]
 struct MapBuilder {
     segments: Vec<Segment>,
-    /// The normalised offset of the last character written, and its original start.
-    last: Option<(u32, u32)>,
+    last: Last,
 }
+
+/// Where the last character written came from, for a run that then collapses into it.
+#[derive(Clone, Copy, Default)]
+enum Last {
+    #[default]
+    Nothing,
+    /// Written on its own: its normalised offset and original start.
+    Pushed { norm: u32, start: u32 },
+    /// The end of a piece copied as it was, up to this original offset; the character's
+    /// width is read back only in the rare case it is needed.
+    Copied { end: u32 },
+}
+
+/// Room for the pieces of most messages, so the map is allocated once.
+const SEGMENTS: usize = 8;
 
 impl MapBuilder {
     /// Records a character written at `norm` (`width` bytes) from the original `start..end`.
@@ -259,13 +296,13 @@ impl MapBuilder {
         if end - start == width {
             self.linear(norm, start);
         } else {
-            self.segments.push(Segment {
+            self.add(Segment {
                 norm,
                 orig: start,
                 atomic: end - start,
             });
         }
-        self.last = Some((norm, start));
+        self.last = Last::Pushed { norm, start };
     }
 
     /// Copies `original[from..to]`, characters that pass through unchanged, to `text`.
@@ -275,8 +312,14 @@ impl MapBuilder {
         };
         self.linear(text.len() as u32, from as u32);
         text.push_str(piece);
-        let width = piece.chars().next_back().map_or(0, char::len_utf8) as u32;
-        self.last = Some((text.len() as u32 - width, to as u32 - width));
+        self.last = Last::Copied { end: to as u32 };
+    }
+
+    fn add(&mut self, segment: Segment) {
+        if self.segments.capacity() == 0 {
+            self.segments = Vec::with_capacity(SEGMENTS);
+        }
+        self.segments.push(segment);
     }
 
     /// Maps the bytes from `norm` on one for one onto the original from `orig`: the last
@@ -286,7 +329,7 @@ impl MapBuilder {
             s.atomic == 0 && s.orig.wrapping_sub(s.norm) == orig.wrapping_sub(norm)
         });
         if !continues {
-            self.segments.push(Segment {
+            self.add(Segment {
                 norm,
                 orig,
                 atomic: 0,
@@ -294,17 +337,24 @@ impl MapBuilder {
         }
     }
 
-    /// Makes the last character written stand for the original up to `end`.
-    fn widen_last(&mut self, end: u32) {
-        let Some((norm, start)) = self.last else {
-            return;
+    /// Makes the last character written, the last of `text`, stand for the original up to
+    /// `end`.
+    fn widen_last(&mut self, text: &str, end: u32) {
+        let (norm, start) = match self.last {
+            Last::Nothing => return,
+            Last::Pushed { norm, start } => (norm, start),
+            Last::Copied { end: copied } => {
+                // A copied character kept its bytes, so its width is the same on both sides.
+                let width = text.chars().next_back().map_or(0, char::len_utf8) as u32;
+                (text.len() as u32 - width, copied - width)
+            }
         };
         match self.segments.last_mut() {
             Some(s) if s.norm == norm => {
                 s.orig = start;
                 s.atomic = end - start;
             }
-            _ => self.segments.push(Segment {
+            _ => self.add(Segment {
                 norm,
                 orig: start,
                 atomic: end - start,
@@ -501,12 +551,13 @@ const HAN_BASE: u32 = 0x3400;
 const HAN_END: u32 = 0xA000;
 
 /// Dense tables over U+3400..U+A000: the simplified form of each traditional character and
-/// the traditional form of each simplified one (0 = unchanged), and the script each
-/// character marks (0 none, 1 traditional, 2 simplified).
+/// the script each character marks, packed (see [`FOLD_CHAR`]), and the traditional form of
+/// each simplified one (0 = unchanged).
 struct HanTables {
-    t2s: Vec<u32>,
+    /// One entry per character, so folding a Han character is one load: the simplified form
+    /// in the low bits (0 = unchanged), the script mark above [`MARK_SHIFT`].
+    fold: Vec<u32>,
     s2t: Vec<u32>,
-    mark: Vec<u8>,
     /// The first characters of [`S2T_PHRASES`], so most characters skip the phrase check.
     phrase_heads: Vec<char>,
     /// The simplified→traditional pairs outside the dense range, sorted.
@@ -516,9 +567,8 @@ struct HanTables {
 static HAN: LazyLock<HanTables> = LazyLock::new(|| {
     let size = (HAN_END - HAN_BASE) as usize;
     let mut tables = HanTables {
-        t2s: vec![0; size],
+        fold: vec![0; size],
         s2t: vec![0; size],
-        mark: vec![0; size],
         phrase_heads: S2T_PHRASES
             .iter()
             .filter_map(|(from, _)| from.chars().next())
@@ -535,16 +585,16 @@ static HAN: LazyLock<HanTables> = LazyLock::new(|| {
         }
     }
     for &(from, to) in t2s_table::T2S {
-        if let Some(slot) = han_slot(from).and_then(|k| tables.t2s.get_mut(k)) {
-            *slot = to as u32;
+        if let Some(slot) = han_slot(from).and_then(|k| tables.fold.get_mut(k)) {
+            *slot = (*slot & !FOLD_CHAR) | to as u32;
         }
-        if let Some(slot) = han_slot(to).and_then(|k| tables.mark.get_mut(k)) {
-            *slot = 2;
+        if let Some(slot) = han_slot(to).and_then(|k| tables.fold.get_mut(k)) {
+            *slot = (*slot & FOLD_CHAR) | u32::from(MARK_SIMPLIFIED) << MARK_SHIFT;
         }
     }
     for &c in t2s_table::TRADITIONAL_ONLY {
-        if let Some(slot) = han_slot(c).and_then(|k| tables.mark.get_mut(k)) {
-            *slot = 1;
+        if let Some(slot) = han_slot(c).and_then(|k| tables.fold.get_mut(k)) {
+            *slot = (*slot & FOLD_CHAR) | u32::from(MARK_TRADITIONAL) << MARK_SHIFT;
         }
     }
     tables
@@ -559,20 +609,64 @@ fn han_slot(c: char) -> Option<usize> {
 
 const MARK_TRADITIONAL: u8 = 1;
 const MARK_SIMPLIFIED: u8 = 2;
+/// Where the script mark sits in an entry of [`HanTables::fold`]: above every `char`.
+const MARK_SHIFT: u32 = 24;
+/// The bits of an entry of [`HanTables::fold`] that hold the simplified form.
+const FOLD_CHAR: u32 = (1 << MARK_SHIFT) - 1;
 
 impl HanTables {
+    /// The end of the run of characters from byte `from` that normalising keeps as they are
+    /// and that can neither collapse nor start a code (lowercase ASCII letters and digits, Han
+    /// characters without a simplified form), and the last of them; counts the scripts they
+    /// mark. Reading the bytes keeps these, most of a message, cheap; the caller takes any
+    /// other character through every step.
+    fn plain_run(&self, text: &str, from: usize, marks: &mut Marks) -> (usize, Option<char>) {
+        let bytes = text.as_bytes();
+        let mut at = from;
+        let mut last_at = from;
+        while let Some(&b) = bytes.get(at) {
+            // A lead byte of three, U+3000..U+9FFF, which holds the table's range.
+            if (0xE3..=0xE9).contains(&b) {
+                let Some(&[_, b1, b2]) = bytes.get(at..at + 3) else {
+                    break;
+                };
+                let c =
+                    u32::from(b & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+                let entry = c
+                    .checked_sub(HAN_BASE)
+                    .and_then(|k| self.fold.get(k as usize));
+                let Some(&entry) = entry.filter(|&&e| e & FOLD_CHAR == 0) else {
+                    break;
+                };
+                marks.add((entry >> MARK_SHIFT) as u8);
+                last_at = at;
+                at += 3;
+            } else if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                last_at = at;
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        if at == from {
+            return (at, None);
+        }
+        let last = text.get(last_at..).and_then(|rest| rest.chars().next());
+        (at, last)
+    }
+
     /// Folds one character and says which script it marks, with one table lookup for Han.
+    #[inline]
     fn fold(&self, c: char) -> (char, u8) {
-        match han_slot(c) {
-            Some(k) => {
-                let mark = self.mark.get(k).copied().unwrap_or(0);
-                let to = self.t2s.get(k).copied().unwrap_or(0);
+        match han_slot(c).and_then(|k| self.fold.get(k)) {
+            Some(&entry) => {
+                let to = entry & FOLD_CHAR;
                 let folded = if to == 0 {
                     c
                 } else {
                     char::from_u32(to).unwrap_or(c)
                 };
-                (folded, mark)
+                (folded, (entry >> MARK_SHIFT) as u8)
             }
             None => (fold_other(c), 0),
         }
