@@ -85,17 +85,17 @@ impl ClothingSize {
     }
 
     /// Reads a lowercase label as buyers write it (`xxl`, `2xl`, `m`).
-    fn from_lowercase(s: &str) -> Option<ClothingSize> {
+    fn from_lowercase(s: &[u8]) -> Option<ClothingSize> {
         Some(match s {
-            "xs" => ClothingSize::Xs,
-            "s" => ClothingSize::S,
-            "m" => ClothingSize::M,
-            "l" => ClothingSize::L,
-            "xl" => ClothingSize::Xl,
-            "xxl" | "2xl" => ClothingSize::Xl2,
-            "xxxl" | "3xl" => ClothingSize::Xl3,
-            "xxxxl" | "4xl" => ClothingSize::Xl4,
-            "xxxxxl" | "5xl" => ClothingSize::Xl5,
+            b"xs" => ClothingSize::Xs,
+            b"s" => ClothingSize::S,
+            b"m" => ClothingSize::M,
+            b"l" => ClothingSize::L,
+            b"xl" => ClothingSize::Xl,
+            b"xxl" | b"2xl" => ClothingSize::Xl2,
+            b"xxxl" | b"3xl" => ClothingSize::Xl3,
+            b"xxxxl" | b"4xl" => ClothingSize::Xl4,
+            b"xxxxxl" | b"5xl" => ClothingSize::Xl5,
             _ => return None,
         })
     }
@@ -310,13 +310,14 @@ struct Num {
 /// The scanner's view of the normalised text.
 struct Scan<'a> {
     norm: &'a Normalized,
-    chars: &'a [(usize, char)],
-    /// The characters alone, for slices handed to the numeral parser.
-    plain: &'a [char],
+    /// Where each character starts in the normalised text.
+    starts: &'a [usize],
+    /// The characters, in slices the numeral parser can take.
+    chars: &'a [char],
     len: usize,
     used: &'a mut [bool],
     out: Vec<Quantity>,
-    /// What was found, by char range, for the rules that look beside a quantity.
+    /// The heights and weights found, by char range, for the numbers beside them.
     placed: Vec<(QuantityKind, usize, usize)>,
 }
 
@@ -333,38 +334,39 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     {
         return Vec::new();
     }
-    // Buyer messages are short: their characters fit in buffers on the stack.
+    // Buyer messages are short: their characters fit in buffers on the stack. A text of no
+    // more bytes than that has no more characters, so most need no count first.
     const SHORT: usize = 96;
-    let count = text.chars().count();
-    let (mut chars_buf, mut plain_buf, mut used_buf) =
-        ([(0, '\0'); SHORT], ['\0'; SHORT], [false; SHORT]);
-    let (mut chars_heap, mut plain_heap, mut used_heap) = (Vec::new(), Vec::new(), Vec::new());
-    let (chars, plain, used): (&mut [(usize, char)], &mut [char], &mut [bool]) = if count <= SHORT {
-        (
-            chars_buf.get_mut(..count).unwrap_or_default(),
-            plain_buf.get_mut(..count).unwrap_or_default(),
-            used_buf.get_mut(..count).unwrap_or_default(),
-        )
+    let mut starts_buf = [0; SHORT];
+    let mut chars_buf = ['\0'; SHORT];
+    let mut used_buf = [false; SHORT];
+    let (mut starts_heap, mut chars_heap, mut used_heap) = (Vec::new(), Vec::new(), Vec::new());
+    let short = text.len() <= SHORT || text.chars().count() <= SHORT;
+    let (starts, chars, used): (&mut [usize], &mut [char], &mut [bool]) = if short {
+        (&mut starts_buf, &mut chars_buf, &mut used_buf)
     } else {
-        chars_heap.resize(count, (0, '\0'));
-        plain_heap.resize(count, '\0');
+        let count = text.chars().count();
+        starts_heap.resize(count, 0);
+        chars_heap.resize(count, '\0');
         used_heap.resize(count, false);
-        (&mut chars_heap, &mut plain_heap, &mut used_heap)
+        (&mut starts_heap, &mut chars_heap, &mut used_heap)
     };
-    for ((slot, plain), (at, c)) in chars
+    let mut count = 0;
+    for ((start, slot), (at, c)) in starts
         .iter_mut()
-        .zip(plain.iter_mut())
+        .zip(chars.iter_mut())
         .zip(text.char_indices())
     {
-        *slot = (at, c);
-        *plain = c;
+        *start = at;
+        *slot = c;
+        count += 1;
     }
     let mut scan = Scan {
         norm,
-        used,
         len: text.len(),
-        chars,
-        plain,
+        starts: starts.get(..count).unwrap_or_default(),
+        chars: chars.get(..count).unwrap_or_default(),
+        used: used.get_mut(..count).unwrap_or_default(),
         out: Vec::new(),
         placed: Vec::new(),
     };
@@ -383,11 +385,11 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
 
 impl Scan<'_> {
     fn ch(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|&(_, c)| c)
+        self.chars.get(i).copied()
     }
 
     fn byte(&self, i: usize) -> usize {
-        self.chars.get(i).map_or(self.len, |&(b, _)| b)
+        self.starts.get(i).copied().unwrap_or(self.len)
     }
 
     fn span(&self, from: usize, to: usize) -> Span {
@@ -419,7 +421,11 @@ impl Scan<'_> {
         if to > from && self.free(from, to) {
             let q = make(self.span(from, to));
             self.take(from, to);
-            self.placed.push((q.kind(), from, to));
+            let kind = q.kind();
+            // Only a height or a weight has numbers beside it read (see `beside`).
+            if matches!(kind, QuantityKind::Height | QuantityKind::Weight) {
+                self.placed.push((kind, from, to));
+            }
             self.out.push(q);
         }
     }
@@ -450,18 +456,18 @@ impl Scan<'_> {
                 continue;
             }
             let mut buf = [0u8; 8];
-            for (b, c) in buf.iter_mut().zip(self.plain.get(start..i).unwrap_or(&[])) {
+            for (b, c) in buf.iter_mut().zip(self.chars.get(start..i).unwrap_or(&[])) {
                 *b = *c as u8;
             }
-            let word = std::str::from_utf8(buf.get(..i - start).unwrap_or(&[])).unwrap_or("");
-            if word == "free" && self.starts(i, " size") {
+            let word = buf.get(..i - start).unwrap_or(&[]);
+            if word == b"free" && self.starts(i, " size") {
                 self.push(start, i + 5, |span| Quantity::ClothingSize {
                     size: ClothingSize::Free,
                     span,
                 });
                 continue;
             }
-            if word == "freesize" {
+            if word == b"freesize" {
                 self.push(start, i, |span| Quantity::ClothingSize {
                     size: ClothingSize::Free,
                     span,
@@ -533,7 +539,7 @@ impl Scan<'_> {
                 while self.ch(i).is_some_and(numeral::is_numeral_char) {
                     i += 1;
                 }
-                let run = self.plain.get(from..i).unwrap_or(&[]);
+                let run = self.chars.get(from..i).unwrap_or(&[]);
                 if let Some(v) = numeral::parse(run) {
                     nums.push(Num {
                         from,
@@ -573,25 +579,30 @@ impl Scan<'_> {
     }
 
     /// The unit right after char `i` (one space allowed before it): its kind and end.
+    ///
+    /// The units: 厘米 公分 cm, 米 m, 公斤 千克 kg, 斤, 块钱 块, 元 rmb, 码, 号.
     fn unit_at(&self, i: usize) -> Option<(Unit, usize)> {
         let i = if self.ch(i) == Some(' ') { i + 1 } else { i };
-        // Most numbers have no unit: look through the list only when a unit could start here.
-        let next = self.ch(i)?;
-        if !UNITS.iter().any(|(word, _)| word.starts_with(next)) {
+        let first = self.ch(i)?;
+        let (unit, len) = match (first, self.ch(i + 1)) {
+            ('厘', Some('米')) | ('公', Some('分')) | ('c', Some('m')) => (Unit::Cm, 2),
+            ('米' | 'm', _) => (Unit::Metre, 1),
+            ('公', Some('斤')) | ('千', Some('克')) | ('k', Some('g')) => (Unit::Kg, 2),
+            ('斤', _) => (Unit::Jin, 1),
+            ('块', Some('钱')) => (Unit::Kuai, 2),
+            ('块', _) => (Unit::Kuai, 1),
+            ('元', _) => (Unit::Yuan, 1),
+            ('r', Some('m')) if self.ch(i + 2) == Some('b') => (Unit::Yuan, 3),
+            ('码', _) => (Unit::Ma, 1),
+            ('号', _) => (Unit::Hao, 1),
+            _ => return None,
+        };
+        let end = i + len;
+        // An ASCII unit must end the ASCII word: `cm` yes, `cmx` no.
+        if first.is_ascii() && self.ch(end).is_some_and(|c| c.is_ascii_alphabetic()) {
             return None;
         }
-        for &(word, unit) in UNITS {
-            if self.starts(i, word) {
-                let end = i + word.chars().count();
-                // An ASCII unit must end the ASCII word: `cm` yes, `cmx` no.
-                let ascii = word.is_ascii();
-                if ascii && self.ch(end).is_some_and(|c| c.is_ascii_alphabetic()) {
-                    continue;
-                }
-                return Some((unit, end));
-            }
-        }
-        None
+        Some((unit, end))
     }
 
     /// Numbers with a unit after them, and money after ¥.
@@ -680,28 +691,20 @@ impl Scan<'_> {
 
     /// Bare numbers after 身高 / 体重 / 身高体重.
     fn cued(&mut self, nums: &[Num]) {
-        let text = self.norm.as_str();
-        if !HEIGHT_CUES
-            .iter()
-            .chain(WEIGHT_CUES)
-            .any(|w| text.contains(w))
-        {
-            return;
-        }
-        let positions: Vec<(usize, Cue)> = (0..self.chars.len())
-            .filter_map(|i| {
-                if BOTH_CUES.iter().any(|w| self.starts(i, w)) {
-                    Some((i + 4, Cue::Both))
-                } else if HEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
-                    Some((i + 2, Cue::Height))
-                } else if WEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
-                    Some((i + 2, Cue::Weight))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        for (at, cue) in positions {
+        for i in 0..self.chars.len() {
+            // Every cue starts with one of these: most characters are passed over at once.
+            if !matches!(self.ch(i), Some('身' | '个' | '体')) {
+                continue;
+            }
+            let (at, cue) = if BOTH_CUES.iter().any(|w| self.starts(i, w)) {
+                (i + 4, Cue::Both)
+            } else if HEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
+                (i + 2, Cue::Height)
+            } else if WEIGHT_CUES.iter().any(|w| self.starts(i, w)) {
+                (i + 2, Cue::Weight)
+            } else {
+                continue;
+            };
             let Some(k) = self.next_number(nums, at) else {
                 continue;
             };
@@ -754,8 +757,11 @@ impl Scan<'_> {
                 && to - from <= 2
                 && (from..to).all(|i| matches!(scan.ch(i), Some(' ' | ',' | '/')))
         };
-        let placed = self.placed.clone();
-        for (kind, from, to) in placed {
+        // Only what was placed before: a number read here is not itself looked beside.
+        for k in 0..self.placed.len() {
+            let Some(&(kind, from, to)) = self.placed.get(k) else {
+                break;
+            };
             match kind {
                 QuantityKind::Weight => {
                     // A bare three-digit number just before or just after the weight: the
@@ -807,21 +813,18 @@ enum Cue {
     Both,
 }
 
-/// Units, longest first where one is a prefix of another.
-const UNITS: &[(&str, Unit)] = &[
-    ("厘米", Unit::Cm),
-    ("公分", Unit::Cm),
-    ("cm", Unit::Cm),
-    ("米", Unit::Metre),
-    ("m", Unit::Metre),
-    ("公斤", Unit::Kg),
-    ("千克", Unit::Kg),
-    ("kg", Unit::Kg),
-    ("斤", Unit::Jin),
-    ("块钱", Unit::Kuai),
-    ("块", Unit::Kuai),
-    ("元", Unit::Yuan),
-    ("rmb", Unit::Yuan),
-    ("码", Unit::Ma),
-    ("号", Unit::Hao),
-];
+#[cfg(test)]
+mod tests {
+    use super::{BOTH_CUES, HEIGHT_CUES, WEIGHT_CUES};
+
+    /// `Scan::cued` passes over every character that cannot start a cue.
+    #[test]
+    fn every_cue_starts_with_a_character_the_scan_stops_at() {
+        for cue in BOTH_CUES.iter().chain(HEIGHT_CUES).chain(WEIGHT_CUES) {
+            assert!(
+                matches!(cue.chars().next(), Some('身' | '个' | '体')),
+                "{cue}"
+            );
+        }
+    }
+}
