@@ -100,16 +100,32 @@ impl Normalized {
     /// Out-of-range or empty ranges give an empty span at the nearest known position; the
     /// result is always on `char` boundaries of the original.
     pub fn original_span(&self, start: usize, end: usize) -> Span {
-        // The common case: a word on character boundaries inside one linear piece.
-        if start < end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end) {
-            let k = self.segments.partition_point(|s| s.norm as usize <= start);
-            let seg = k.checked_sub(1).and_then(|k| self.segments.get(k));
-            let next = self.segments.get(k).map_or(usize::MAX, |s| s.norm as usize);
-            if let Some(seg) = seg.filter(|s| s.atomic == 0 && end <= next) {
-                let shift = |at: usize| seg.orig as usize + at - seg.norm as usize;
-                return Span::new(shift(start), shift(end));
-            }
+        self.linear_span(start, end)
+            .unwrap_or_else(|| self.span_across(start, end))
+    }
+
+    /// The common case of [`original_span`](Self::original_span): a word on character
+    /// boundaries inside one linear piece. Kept apart from the rest so the lookup, asked for
+    /// every word found, stays small.
+    #[inline]
+    fn linear_span(&self, start: usize, end: usize) -> Option<Span> {
+        if start >= end || !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
+            return None;
         }
+        let k = self.segments.partition_point(|s| s.norm as usize <= start);
+        let seg = self.segments.get(k.checked_sub(1)?)?;
+        let next = self.segments.get(k).map_or(usize::MAX, |s| s.norm as usize);
+        if seg.atomic != 0 || end > next {
+            return None;
+        }
+        let shift = |at: usize| seg.orig as usize + at - seg.norm as usize;
+        Some(Span::new(shift(start), shift(end)))
+    }
+
+    /// [`original_span`](Self::original_span) of a range that is not within one linear piece.
+    #[cold]
+    #[inline(never)]
+    fn span_across(&self, start: usize, end: usize) -> Span {
         let first = self.origin(start).map(|(s, _)| s);
         let last = end
             .checked_sub(1)
