@@ -489,40 +489,46 @@ fn upper_code_len(after: &str) -> Option<usize> {
 /// ```
 pub fn to_traditional(simplified: &str) -> String {
     let han = &*HAN;
-    let mut out = String::with_capacity(simplified.len() + simplified.len() / 2);
-    let mut chars = simplified.char_indices();
-    while let Some((at, c)) = chars.next() {
-        if c.is_ascii() {
-            out.push(c);
+    // The pairs keep their UTF-8 length, so the output is as long as the input.
+    let mut out = String::with_capacity(simplified.len());
+    // Characters that stay as they are go out in runs: `copied` is where the pending run starts.
+    let mut copied = 0;
+    // The end of a phrase already written, whose second character must not be written again.
+    let mut skip_to = 0;
+    for (at, c) in simplified.char_indices() {
+        if c.is_ascii() || at < skip_to {
             continue;
         }
-        if han.phrase_heads.contains(&c) {
-            let rest = simplified.get(at..).unwrap_or("");
-            if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
-                out.push_str(to);
-                // Every phrase is two characters: skip the second.
-                for _ in 1..from.chars().count() {
-                    chars.next();
-                }
-                continue;
-            }
-        }
-        let to = match han_slot(c) {
-            Some(k) => han
-                .s2t
-                .get(k)
-                .copied()
-                .filter(|&to| to != 0)
-                .and_then(char::from_u32),
+        let entry = match han_slot(c) {
+            Some(k) => han.s2t.get(k).copied().unwrap_or(0),
             None => han
                 .s2t_other
                 .binary_search_by_key(&c, |&(from, _)| from)
                 .ok()
                 .and_then(|k| han.s2t_other.get(k))
-                .map(|&(_, to)| to),
+                .map_or(0, |&(_, to)| to as u32),
         };
-        out.push(to.unwrap_or(c));
+        if entry == 0 {
+            continue;
+        }
+        out.push_str(simplified.get(copied..at).unwrap_or(""));
+        copied = at;
+        if entry & PHRASE_HEAD != 0 {
+            let rest = simplified.get(at..).unwrap_or("");
+            if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
+                out.push_str(to);
+                skip_to = at + from.len();
+                copied = skip_to;
+                continue;
+            }
+        }
+        // A phrase head that converts only within its phrases (干, 系) has no pair of its own.
+        if let Some(to) = char::from_u32(entry & !PHRASE_HEAD).filter(|&to| to != '\0') {
+            out.push(to);
+            copied = at + c.len_utf8();
+        }
     }
+    out.push_str(simplified.get(copied..).unwrap_or(""));
     out
 }
 
@@ -573,22 +579,22 @@ struct HanTables {
     /// One entry per character, so folding a Han character is one load: the simplified form
     /// in the low bits (0 = unchanged), the script mark above [`MARK_SHIFT`].
     fold: Vec<u32>,
+    /// The traditional form, or [`PHRASE_HEAD`] alone or added to it for the first characters
+    /// of [`S2T_PHRASES`], so one lookup tells [`to_traditional`] both whether a character
+    /// changes and whether a phrase may start there.
     s2t: Vec<u32>,
-    /// The first characters of [`S2T_PHRASES`], so most characters skip the phrase check.
-    phrase_heads: Vec<char>,
     /// The simplified→traditional pairs outside the dense range, sorted.
     s2t_other: Vec<(char, char)>,
 }
+
+/// Marks a phrase head in [`HanTables::s2t`]: above every `char`, so it never hides one.
+const PHRASE_HEAD: u32 = 1 << 31;
 
 static HAN: LazyLock<HanTables> = LazyLock::new(|| {
     let size = (HAN_END - HAN_BASE) as usize;
     let mut tables = HanTables {
         fold: vec![0; size],
         s2t: vec![0; size],
-        phrase_heads: S2T_PHRASES
-            .iter()
-            .filter_map(|(from, _)| from.chars().next())
-            .collect(),
         s2t_other: s2t_table::S2T
             .iter()
             .copied()
@@ -598,6 +604,14 @@ static HAN: LazyLock<HanTables> = LazyLock::new(|| {
     for &(from, to) in s2t_table::S2T {
         if let Some(slot) = han_slot(from).and_then(|k| tables.s2t.get_mut(k)) {
             *slot = to as u32;
+        }
+    }
+    for head in S2T_PHRASES
+        .iter()
+        .filter_map(|(from, _)| from.chars().next())
+    {
+        if let Some(slot) = han_slot(head).and_then(|k| tables.s2t.get_mut(k)) {
+            *slot |= PHRASE_HEAD;
         }
     }
     for &(from, to) in t2s_table::T2S {
@@ -718,7 +732,10 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{HAN, code_after, code_char, is_punctuation, normalize, s2t_table, to_traditional};
+    use super::{
+        HAN, PHRASE_HEAD, S2T_PHRASES, code_after, code_char, han_slot, is_punctuation, normalize,
+        s2t_table, to_traditional,
+    };
 
     /// The map back written out byte by byte, the plain way: for each byte of the normalised
     /// text, the original range of the character it came from. `normalize` keeps the same map
@@ -823,6 +840,54 @@ mod tests {
     fn every_pair_converts() {
         for &(from, to) in s2t_table::S2T {
             assert_eq!(to_traditional(&from.to_string()), to.to_string(), "{from}");
+        }
+    }
+
+    /// `to_traditional` written the plain way: phrases first, then each character's pair.
+    fn to_traditional_model(simplified: &str) -> String {
+        let mut out = String::new();
+        let mut chars = simplified.chars();
+        while let Some(c) = chars.next() {
+            let rest = [c.to_string().as_str(), chars.as_str()].concat();
+            if let Some((from, to)) = S2T_PHRASES.iter().find(|(from, _)| rest.starts_with(from)) {
+                out.push_str(to);
+                for _ in 1..from.chars().count() {
+                    chars.next();
+                }
+                continue;
+            }
+            match s2t_table::S2T.binary_search_by_key(&c, |&(from, _)| from) {
+                Ok(k) => out.push(s2t_table::S2T[k].1),
+                Err(_) => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn to_traditional_agrees_with_the_plain_model(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    Just("关"), Just("系"), Just("联"), Just("干"), Just("净"), Just("晒"),
+                    Just("烘"), Just("统"), Just("洗"), Just("燥"), Just("货"), Just("貨"),
+                    Just("的"), Just("a1 "), Just("，"), Just("é"), Just("😂"), Just("㐷"),
+                ],
+                0..16,
+            )
+        ) {
+            let text = pieces.concat();
+            prop_assert_eq!(to_traditional(&text), to_traditional_model(&text));
+        }
+    }
+
+    /// The phrase heads live in the dense table, the only place `to_traditional` looks for them.
+    #[test]
+    fn every_phrase_head_is_in_the_dense_table() {
+        for (from, _) in S2T_PHRASES {
+            let head = from.chars().next().unwrap_or_default();
+            let entry = han_slot(head).and_then(|k| HAN.s2t.get(k)).copied();
+            assert_eq!(entry.map(|e| e & PHRASE_HEAD), Some(PHRASE_HEAD), "{from}");
         }
     }
 }
