@@ -488,9 +488,15 @@ fn upper_code_len(after: &str) -> Option<usize> {
 /// assert_eq!(to_traditional("没关系，可以干洗"), "沒關係，可以乾洗");
 /// ```
 pub fn to_traditional(simplified: &str) -> String {
-    let han = &*HAN;
     // The pairs keep their UTF-8 length, so the output is as long as the input.
     let mut out = String::with_capacity(simplified.len());
+    push_traditional(simplified, &mut out);
+    out
+}
+
+/// [`to_traditional`], appending to `out`, so a text written in pieces needs one buffer.
+pub(crate) fn push_traditional(simplified: &str, out: &mut String) {
+    let han = &*HAN;
     // Characters that stay as they are go out in runs: `copied` is where the pending run starts.
     let mut copied = 0;
     // The end of a phrase already written, whose second character must not be written again.
@@ -529,7 +535,17 @@ pub fn to_traditional(simplified: &str) -> String {
         }
     }
     out.push_str(simplified.get(copied..).unwrap_or(""));
-    out
+}
+
+/// Whether `first` followed by `second` is one of [`S2T_PHRASES`]. Where no phrase spans the
+/// seam, converting two texts one after the other gives what converting them joined gives.
+pub(crate) fn joins_phrase(first: char, second: char) -> bool {
+    let head = han_slot(first).and_then(|k| HAN.s2t.get(k)).copied();
+    head.is_some_and(|entry| entry & PHRASE_HEAD != 0)
+        && S2T_PHRASES.iter().any(|(from, _)| {
+            let mut chars = from.chars();
+            chars.next() == Some(first) && chars.next() == Some(second) && chars.next().is_none()
+        })
 }
 
 /// Words of shop replies whose characters convert differently from their defaults.

@@ -46,6 +46,7 @@ use crate::facts::{Catalog, Product, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::Intent;
 use crate::lexicon::parse_intent;
+use crate::normalize::to_traditional;
 use crate::objection::ObjectionKind;
 use crate::pack::{Board, Level, Stage, Template};
 use crate::session::{Advice, Profile, ReminderKind, Session};
@@ -305,6 +306,9 @@ struct Compiled {
     /// The text cut at its slots, so filling it needs no parsing; `None` for a text with a
     /// brace left open, which never renders.
     pieces: Option<Vec<Piece>>,
+    /// The text pieces in traditional characters, one entry per piece (empty for a slot),
+    /// converted once so that a reply for a buyer who writes them converts only its values.
+    traditional: Vec<String>,
     /// The slots, listed for the reasons; borrowed for the common single slot, so that a
     /// reason naming it costs no allocation.
     slots_listed: Cow<'static, str>,
@@ -481,6 +485,15 @@ impl Replies {
                 objections,
                 reminder,
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
+                traditional: pieces
+                    .iter()
+                    .flatten()
+                    .map(|piece| match piece {
+                        Piece::Text(range) => t.text.get(range.clone()).map(to_traditional),
+                        Piece::Slot(_) => None,
+                    })
+                    .map(Option::unwrap_or_default)
+                    .collect(),
                 pieces,
                 slots_listed,
                 group: 0,

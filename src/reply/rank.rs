@@ -21,7 +21,7 @@ use super::{
 };
 use crate::analysis::Analysis;
 use crate::intent::Intent;
-use crate::normalize::{Script, to_traditional};
+use crate::normalize::{Script, joins_phrase, push_traditional, to_traditional};
 use crate::pack::{Board, Stage};
 use crate::session::{ActionKind, Advice, Session};
 use crate::traits::TraitName;
@@ -311,6 +311,7 @@ impl Replies {
             Script::Unmarked => request.session.map_or(Script::Unmarked, |s| s.script),
             script => script,
         };
+        let traditional = script == Script::Traditional;
         let mut replies = Vec::with_capacity(chosen.len());
         for Candidate { k, .. } in chosen {
             let Some(c) = self.templates.get(k) else {
@@ -320,7 +321,14 @@ impl Replies {
             let Some((_, score)) = self.weigh(c, &ctx, &mut reasons) else {
                 continue;
             };
-            let Some(text) = fill(c, &ctx) else {
+            // An apology is chosen by, and put in front of, the simplified text, so a late reply
+            // is converted whole, after it.
+            let text = if traditional && !advice.late {
+                fill_traditional(c, &ctx)
+            } else {
+                fill(c, &ctx)
+            };
+            let Some(text) = text else {
                 continue;
             };
             let mut reply = Reply {
@@ -333,8 +341,10 @@ impl Replies {
             if advice.late {
                 apologise(&mut reply, openers, turn);
             }
-            if script == Script::Traditional {
-                reply.text = to_traditional(&reply.text);
+            if traditional {
+                if advice.late {
+                    reply.text = to_traditional(&reply.text);
+                }
                 reply.reasons.push(Reason {
                     kind: ReasonKind::Script,
                     detail: Cow::Borrowed("the buyer writes traditional characters"),
@@ -644,6 +654,39 @@ fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
     slots::fill(&c.template.text, pieces, len, |k, out| {
         ctx.value(k).map(|v| out.push_str(v)).is_some()
     })
+}
+
+/// [`fill`] in traditional characters: the template's text converted when the pack was
+/// compiled, the slot values now. Converting piece by piece gives what converting the whole
+/// text gives unless a phrase spans a seam between pieces; then the whole text is converted.
+fn fill_traditional(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
+    let pieces = c.pieces.as_deref()?;
+    let mut len = 0;
+    for piece in pieces {
+        len += match piece {
+            Piece::Text(range) => range.len(),
+            Piece::Slot(k) => ctx.value(*k)?.len(),
+        };
+    }
+    let mut out = String::with_capacity(len);
+    let mut last = None;
+    for (piece, converted) in pieces.iter().zip(&c.traditional) {
+        let simplified = match piece {
+            Piece::Text(range) => c.template.text.get(range.clone())?,
+            Piece::Slot(k) => ctx.value(*k)?,
+        };
+        if let (Some(first), Some(second)) = (last, simplified.chars().next())
+            && joins_phrase(first, second)
+        {
+            return fill(c, ctx).map(|text| to_traditional(&text));
+        }
+        match piece {
+            Piece::Text(_) => out.push_str(converted),
+            Piece::Slot(_) => push_traditional(simplified, &mut out),
+        }
+        last = simplified.chars().next_back().or(last);
+    }
+    Some(out)
 }
 
 /// Opens a reply with an apology for the wait (S13), unless it already opens with one. The

@@ -370,3 +370,30 @@ fn every_builtin_template_renders_complete_and_clean() {
         None
     );
 }
+
+/// A reply for a buyer who writes traditional characters is converted as a whole, even where
+/// the template's text and a slot's value meet inside a word that converts as one (关系).
+#[test]
+fn traditional_replies_convert_words_across_a_slot() {
+    let engine = Engine::from_toml(
+        r#"
+        [[terms]]
+        intent = "logistics"
+        weight = 0.9
+        words = ["发货"]
+        [[templates]]
+        id = "t1"
+        intents = ["logistics"]
+        text = "亲，请关{brand}哦～"
+        "#,
+    )
+    .unwrap();
+    let mut shop = demo::shop();
+    for (brand, want) in [("系统", "親，請關係統哦～"), ("统发", "親，請關統發哦～")]
+    {
+        shop.brand = brand.to_owned();
+        let s = engine.suggest(&Request::new("發貨了嗎").shop(&shop));
+        let texts: Vec<&str> = s.replies.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, [want], "{brand}");
+    }
+}
