@@ -48,9 +48,55 @@ pub(crate) struct Fallback {
     vocab: Vocab,
     /// Per feature, the log-probability of it in each class.
     loglik: Vec<[f32; CLASSES]>,
+    /// Per feature, its strongest trained class and the two largest log-probabilities over
+    /// trained classes, so a feature's margin for any class is one comparison away.
+    leaders: Vec<Leaders>,
     prior: [f32; CLASSES],
     trained: [bool; CLASSES],
     temperature: f32,
+}
+
+/// A feature's largest log-probability over the trained classes, the class it belongs to,
+/// and the largest over the other trained classes.
+#[derive(Clone, Copy, Debug)]
+struct Leaders {
+    class: usize,
+    first: f32,
+    second: f32,
+}
+
+impl Leaders {
+    fn of(row: &[f32; CLASSES], trained: &[bool; CLASSES]) -> Leaders {
+        let mut leaders = Leaders {
+            class: CLASSES,
+            first: f32::NEG_INFINITY,
+            second: f32::NEG_INFINITY,
+        };
+        for (c, (&x, _)) in row
+            .iter()
+            .zip(trained)
+            .enumerate()
+            .filter(|(_, (_, t))| **t)
+        {
+            if leaders.class == CLASSES || x > leaders.first {
+                leaders.second = leaders.first;
+                leaders.first = x;
+                leaders.class = c;
+            } else {
+                leaders.second = leaders.second.max(x);
+            }
+        }
+        leaders
+    }
+
+    /// The largest log-probability over the trained classes other than `class`.
+    fn besides(self, class: usize) -> f32 {
+        if class == self.class {
+            self.second
+        } else {
+            self.first
+        }
+    }
 }
 
 /// The fallback's verdict on one message.
@@ -124,6 +170,10 @@ impl Fallback {
                 }
                 out
             })
+            .collect::<Vec<_>>();
+        let leaders = loglik
+            .iter()
+            .map(|row| Leaders::of(row, &trained))
             .collect();
         let all_docs: f32 = docs.iter().sum();
         let mut prior = [f32::NEG_INFINITY; CLASSES];
@@ -137,6 +187,7 @@ impl Fallback {
         Some(Fallback {
             vocab,
             loglik,
+            leaders,
             prior,
             trained,
             temperature,
@@ -147,16 +198,21 @@ impl Fallback {
     /// `None` when no feature is known to the model.
     pub(crate) fn predict<'t>(&self, features: &[Feature<'t>]) -> Option<Verdict<'t>> {
         let mut logits = self.prior;
-        let mut known = 0usize;
-        for (hash, _) in features {
-            if let Some(row) = self.vocab.get(hash).and_then(|&k| self.loglik.get(k)) {
-                known += 1;
+        // The rows of the known features, looked up once for both passes below.
+        let mut known: Vec<(usize, &'t str)> = Vec::with_capacity(features.len());
+        for &(hash, text) in features {
+            let Some(&k) = self.vocab.get(&hash) else {
+                continue;
+            };
+            if let Some(row) = self.loglik.get(k) {
+                known.push((k, text));
                 for (l, x) in logits.iter_mut().zip(row) {
                     *l += x;
                 }
             }
         }
-        if known == 0 {
+        let known_count = known.len();
+        if known_count == 0 {
             return None;
         }
         let best = (0..CLASSES)
@@ -168,7 +224,7 @@ impl Fallback {
             })?;
         let top = logits.get(best).copied()?;
         // Fewer known features, less to go on: flatten short messages more.
-        let temperature = self.temperature * (1.0 + 1.0 / known as f32);
+        let temperature = self.temperature * (1.0 + 1.0 / known_count as f32);
         let mut norm = 0f32;
         for (c, l) in logits.iter().enumerate() {
             if self.trained.get(c).copied().unwrap_or(false) {
@@ -180,29 +236,24 @@ impl Fallback {
         // The strongest features for the winner: largest margin over the runner-up classes,
         // the three best kept in order (margin, then text), each text once.
         let mut strongest: Vec<(f32, &'t str)> = Vec::with_capacity(SHOWN + 1);
-        for (hash, text) in features {
-            let Some(row) = self.vocab.get(hash).and_then(|&k| self.loglik.get(k)) else {
+        for &(k, text) in &known {
+            let (Some(own), Some(leaders)) = (
+                self.loglik.get(k).and_then(|row| row.get(best)).copied(),
+                self.leaders.get(k),
+            ) else {
                 continue;
             };
-            let Some(own) = row.get(best).copied() else {
-                continue;
-            };
-            let others = row
-                .iter()
-                .enumerate()
-                .filter(|&(c, _)| c != best && self.trained.get(c).copied().unwrap_or(false))
-                .map(|(_, &x)| x)
-                .fold(f32::NEG_INFINITY, f32::max);
+            let others = leaders.besides(best);
             let margin = own - others;
-            if margin <= 0.0 || strongest.iter().any(|(_, t)| t == text) {
+            if margin <= 0.0 || strongest.iter().any(|(_, t)| *t == text) {
                 continue;
             }
             let at = strongest
                 .iter()
-                .position(|(m, t)| margin.total_cmp(m).then(t.cmp(text)).is_gt())
+                .position(|(m, t)| margin.total_cmp(m).then(t.cmp(&text)).is_gt())
                 .unwrap_or(strongest.len());
             if at < SHOWN {
-                strongest.insert(at, (margin, *text));
+                strongest.insert(at, (margin, text));
                 strongest.truncate(SHOWN);
             }
         }
