@@ -227,7 +227,10 @@ impl Fallback {
         let temperature = self.temperature * (1.0 + 1.0 / known_count as f32);
         let mut norm = 0f32;
         for (c, l) in logits.iter().enumerate() {
-            if self.trained.get(c).copied().unwrap_or(false) {
+            if c == best {
+                // exp(0) is exactly 1.
+                norm += 1.0;
+            } else if self.trained.get(c).copied().unwrap_or(false) {
                 norm += ((l - top) / temperature).exp();
             }
         }
@@ -245,14 +248,16 @@ impl Fallback {
             };
             let others = leaders.besides(best);
             let margin = own - others;
-            if margin <= 0.0 || strongest.iter().any(|(_, t)| *t == text) {
+            if margin <= 0.0 {
                 continue;
             }
             let at = strongest
                 .iter()
-                .position(|(m, t)| margin.total_cmp(m).then(t.cmp(&text)).is_gt())
+                .position(|(m, t)| margin.total_cmp(m).then_with(|| t.cmp(&text)).is_gt())
                 .unwrap_or(strongest.len());
-            if at < SHOWN {
+            // A feature that would not make the top three is dropped whether or not its text
+            // is already there, so the texts are compared only for one that would.
+            if at < SHOWN && !strongest.iter().any(|(_, t)| *t == text) {
                 strongest.insert(at, (margin, text));
                 strongest.truncate(SHOWN);
             }
