@@ -124,6 +124,20 @@ impl Evidence {
     pub fn counts(&self) -> bool {
         self.counted
     }
+
+    /// Counted evidence from outside the message (the session, the profile, another part of
+    /// the analysis): its span is empty.
+    pub(crate) fn fact(source: Source, weight: f32) -> Evidence {
+        Evidence {
+            source,
+            span: Span::default(),
+            weight,
+            negated_by: None,
+            backup: false,
+            absorbed_by: None,
+            counted: true,
+        }
+    }
 }
 
 /// One intent's score and the evidence behind it.

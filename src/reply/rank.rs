@@ -639,11 +639,10 @@ fn rotation<R: Reasons>(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<R>) {
     }
 }
 
-/// The template's text with its slots filled, or `None` when one cannot be.
-fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
-    let pieces = c.pieces.as_deref()?;
-    // The values are kept for the request, so sizing the text first costs little and spares
-    // growing it while it is written.
+/// The length of a template's text with its slots filled, or `None` when one cannot be. The
+/// values are kept for the request, so sizing the text first costs little and spares growing
+/// it while it is written.
+fn filled_len(pieces: &[Piece], ctx: &Context<'_>) -> Option<usize> {
     let mut len = 0;
     for piece in pieces {
         len += match piece {
@@ -651,6 +650,13 @@ fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
             Piece::Slot(k) => ctx.value(*k)?.len(),
         };
     }
+    Some(len)
+}
+
+/// The template's text with its slots filled, or `None` when one cannot be.
+fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
+    let pieces = c.pieces.as_deref()?;
+    let len = filled_len(pieces, ctx)?;
     slots::fill(&c.template.text, pieces, len, |k, out| {
         ctx.value(k).map(|v| out.push_str(v)).is_some()
     })
@@ -661,14 +667,7 @@ fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
 /// text gives unless a phrase spans a seam between pieces; then the whole text is converted.
 fn fill_traditional(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
     let pieces = c.pieces.as_deref()?;
-    let mut len = 0;
-    for piece in pieces {
-        len += match piece {
-            Piece::Text(range) => range.len(),
-            Piece::Slot(k) => ctx.value(*k)?.len(),
-        };
-    }
-    let mut out = String::with_capacity(len);
+    let mut out = String::with_capacity(filled_len(pieces, ctx)?);
     let mut last = None;
     for (piece, converted) in pieces.iter().zip(&c.traditional) {
         let simplified = match piece {

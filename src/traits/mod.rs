@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Evidence, Source, Span};
+use crate::analysis::{Evidence, Source};
 
 /// A buyer trait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -245,18 +245,7 @@ impl TraitBoard {
 
     /// Adds a fact that is not in the message (session or profile), with an empty span.
     pub(crate) fn add_fact(&mut self, name: TraitName, source: Source, weight: f32) {
-        self.add(
-            name,
-            Evidence {
-                source,
-                span: Span::default(),
-                weight,
-                negated_by: None,
-                backup: false,
-                absorbed_by: None,
-                counted: true,
-            },
-        );
+        self.add(name, Evidence::fact(source, weight));
     }
 
     /// The scores: for gender and age band only the strongest value; strongest first.

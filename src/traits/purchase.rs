@@ -7,7 +7,7 @@
 //! already paid order is certain. Every step is one piece of evidence, the ones against with a
 //! negative weight.
 
-use crate::analysis::{Evidence, IntentScore, Source, Span};
+use crate::analysis::{Evidence, IntentScore, Source};
 use crate::intent::Intent;
 use crate::objection::{Objection, ObjectionKind};
 use crate::session::{Phase, Session};
@@ -118,16 +118,13 @@ pub(crate) fn estimate(
             + usize::from(overtime)
     };
     evidence.reserve_exact(signs.len() + against);
-    let fact = |from: &str, weight: f32| Evidence {
-        source: Source::Derived {
-            from: from.to_owned(),
-        },
-        span: Span::default(),
-        weight,
-        negated_by: None,
-        backup: false,
-        absorbed_by: None,
-        counted: true,
+    let fact = |from: &str, weight: f32| {
+        Evidence::fact(
+            Source::Derived {
+                from: from.to_owned(),
+            },
+            weight,
+        )
     };
     for &(from, weight) in signs {
         evidence.push(fact(from, weight));
