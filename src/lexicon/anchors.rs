@@ -194,31 +194,40 @@ fn read_class(chars: &[char], at: &mut usize) -> Option<Option<Vec<char>>> {
                 break;
             }
             '[' => return None,
-            '\\' => {
-                match chars.get(*at + 1)? {
-                    e if e.is_ascii_punctuation() => members.push(*e),
-                    _ => plain = false,
-                }
-                *at += 2;
-            }
             // `&&`, `--` and `~~` are set operations.
             '&' | '-' | '~' if chars.get(*at + 1) == Some(&c) => {
                 plain = false;
                 *at += 2;
             }
             _ => {
-                *at += 1;
+                let first = if c == '\\' {
+                    let e = *chars.get(*at + 1)?;
+                    *at += 2;
+                    if !e.is_ascii_punctuation() {
+                        plain = false;
+                        continue;
+                    }
+                    e
+                } else {
+                    *at += 1;
+                    c
+                };
                 let last = chars.get(*at + 1).filter(|&&e| e != ']');
                 match (chars.get(*at), last) {
-                    (Some('-'), Some(&e)) if e != '\\' && e != '[' => {
+                    // A range to an escape or a nested class: not read.
+                    (Some('-'), Some('\\' | '[')) => {
+                        plain = false;
+                        *at += 1;
+                    }
+                    (Some('-'), Some(&e)) => {
                         // A range: listed when small, else the class is too large.
-                        match (c..=e).take(CLASS_LIMIT + 1).collect::<Vec<char>>() {
+                        match (first..=e).take(CLASS_LIMIT + 1).collect::<Vec<char>>() {
                             range if range.len() <= CLASS_LIMIT => members.extend(range),
                             _ => plain = false,
                         }
                         *at += 2;
                     }
-                    _ => members.push(c),
+                    _ => members.push(first),
                 }
             }
         }
@@ -365,6 +374,9 @@ mod tests {
         assert_eq!(a("[一-龥]+"), None);
         assert_eq!(a("[\\d]+"), None);
         assert_eq!(a("[0-9--5]"), None);
+        // Ranges from or to an escaped mark span more than their ends.
+        assert_eq!(a("[\\--z]"), None);
+        assert_eq!(a("[!-\\]]"), None);
         // Optional pieces only.
         assert_eq!(a("(快递)?[0-9]*"), None);
         // Flags, unknown syntax and broken patterns.
