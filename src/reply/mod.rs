@@ -296,6 +296,13 @@ struct Compiled {
     cues: Vec<String>,
     /// The cues, as pattern ids of [`Replies::cue_words`].
     cue_ids: Vec<usize>,
+    /// The same ids as bits, by word of a message's set of cues said: whether any cue is in
+    /// the message is then a few masks, not a look-up per cue.
+    cue_bits: Vec<(usize, u64)>,
+    /// The slots of the text (`slot_ids`) and of `when_missing` (`missing`) as bits, so that
+    /// checking them against what the facts can fill takes a mask each.
+    needs: u32,
+    missing_bits: u32,
     traits: Vec<TraitName>,
     avoid: Vec<TraitName>,
     objections: Vec<ObjectionKind>,
@@ -317,20 +324,32 @@ struct Compiled {
     group: usize,
 }
 
+const _: () = assert!(SLOTS.len() <= 32, "slot masks are u32");
+
+/// Slots (positions in [`SLOTS`]) as bits of a mask; [`SLOTS`] has fewer than 32.
+fn slot_bits(slots: &[usize]) -> u32 {
+    slots
+        .iter()
+        .filter_map(|&k| 1u32.checked_shl(u32::try_from(k).ok()?))
+        .fold(0, |bits, bit| bits | bit)
+}
+
 /// The pack's templates, compiled and linted.
 #[derive(Debug)]
 pub(crate) struct Replies {
     templates: Vec<Compiled>,
-    /// Per intent (by [`Intent::index`]), the templates that answer it.
-    by_intent: Vec<Vec<usize>>,
+    /// Per intent (by [`Intent::index`]), the templates that answer it. Each set of
+    /// templates here is a bit per template, by its place in the pack, so that a request's
+    /// templates worth a look are gathered a word of 64 at a time.
+    by_intent: Vec<Vec<u64>>,
     /// Templates that may fit with no intent, by what lets them: a reminder due, an
     /// objection voiced, a trait shown, the advice to wrap up.
-    reminders: Vec<usize>,
-    for_objections: Vec<usize>,
-    for_traits: Vec<usize>,
-    wrap_ups: Vec<usize>,
+    reminders: Vec<u64>,
+    for_objections: Vec<u64>,
+    for_traits: Vec<u64>,
+    wrap_ups: Vec<u64>,
     /// Each template's place in id order, for ties.
-    id_rank: Vec<usize>,
+    id_rank: Vec<u32>,
     /// Every template cue, once, so a message is searched for all of them in one pass. The
     /// bare DFA rather than an `AhoCorasick`: walking it byte by byte to list every cue
     /// (overlapping or not) costs a fraction of the searcher's overlapping iterator.
@@ -453,7 +472,7 @@ impl Replies {
                 .filter(|c| !c.is_empty())
                 .collect();
             let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
-            let missing = t.when_missing.iter().filter_map(position).collect();
+            let missing: Vec<usize> = t.when_missing.iter().filter_map(position).collect();
             // The slots of the text, in order, each once.
             let mut slot_ids: Vec<usize> = Vec::new();
             for piece in pieces.iter().flatten() {
@@ -476,9 +495,12 @@ impl Replies {
             compiled.push(Compiled {
                 template: t.clone(),
                 intents,
+                needs: slot_bits(&slot_ids),
+                missing_bits: slot_bits(&missing),
                 slot_ids,
                 missing,
                 cue_ids: Vec::new(),
+                cue_bits: Vec::new(),
                 cues,
                 traits,
                 avoid,
@@ -510,6 +532,11 @@ impl Replies {
                     }
                 };
                 c.cue_ids.push(id);
+                let (word, bit) = (id / 64, 1u64 << (id % 64));
+                match c.cue_bits.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, mask)) => *mask |= bit,
+                    None => c.cue_bits.push((word, bit)),
+                }
             }
         }
         // Everything scoring reads except the id (rotation) and the wording.
@@ -538,26 +565,32 @@ impl Replies {
                     })?,
             )
         };
-        let mut by_intent = vec![Vec::new(); Intent::ALL.len()];
+        let none = vec![0u64; compiled.len().div_ceil(64)];
+        let mut by_intent = vec![none.clone(); Intent::ALL.len()];
         let (mut reminders, mut for_objections, mut for_traits, mut wrap_ups) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            (none.clone(), none.clone(), none.clone(), none);
         for (k, c) in compiled.iter().enumerate() {
+            let mark = |set: &mut Vec<u64>| {
+                if let Some(word) = set.get_mut(k / 64) {
+                    *word |= 1 << (k % 64);
+                }
+            };
             for intent in &c.intents {
-                if let Some(list) = by_intent.get_mut(intent.index()) {
-                    list.push(k);
+                if let Some(set) = by_intent.get_mut(intent.index()) {
+                    mark(set);
                 }
             }
             if c.reminder.is_some() {
-                reminders.push(k);
+                mark(&mut reminders);
             }
             if !c.objections.is_empty() {
-                for_objections.push(k);
+                mark(&mut for_objections);
             }
             if c.intents.is_empty() && !c.traits.is_empty() {
-                for_traits.push(k);
+                mark(&mut for_traits);
             }
             if c.template.board == Board::WrapUp {
-                wrap_ups.push(k);
+                mark(&mut wrap_ups);
             }
         }
         let mut by_id: Vec<usize> = (0..compiled.len()).collect();
@@ -568,7 +601,8 @@ impl Replies {
         let mut id_rank = vec![0; compiled.len()];
         for (rank, k) in by_id.into_iter().enumerate() {
             if let Some(r) = id_rank.get_mut(k) {
-                *r = rank;
+                // A pack of more than 4 billion templates would not load in the first place.
+                *r = u32::try_from(rank).unwrap_or(u32::MAX);
             }
         }
         Ok(Replies {

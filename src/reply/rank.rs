@@ -83,10 +83,12 @@ struct Context<'a> {
     wrap_up: bool,
     facts: Facts<'a>,
     values: [OnceCell<Option<String>>; SLOTS.len()],
-    /// Per slot, whether it can be filled, once known.
-    known: [Cell<Option<bool>>; SLOTS.len()],
-    /// Per template cue (by id), whether the message holds it.
-    said: Vec<bool>,
+    /// The slots (a bit each, by position in [`SLOTS`]) whether they can be filled is known
+    /// of, and those of them that can be.
+    known: Cell<u32>,
+    fillable: Cell<u32>,
+    /// The template cues (a bit each, by id) the message holds.
+    said: Vec<u64>,
 }
 
 impl Context<'_> {
@@ -95,23 +97,44 @@ impl Context<'_> {
         cell.get_or_init(|| self.facts.fill(slot)).as_deref()
     }
 
-    /// Whether a slot can be filled, without writing its value when that is cheap to tell.
-    fn has(&self, slot: usize) -> bool {
-        let Some(known) = self.known.get(slot) else {
-            return false;
-        };
-        if let Some(has) = known.get() {
-            return has;
+    /// Of the slots in `slots` (bits, as [`Compiled::needs`]), those that can be filled. Each
+    /// slot is looked at once a request, without writing its value when that is cheap to tell.
+    #[inline]
+    fn fillable(&self, slots: u32) -> u32 {
+        if slots & !self.known.get() != 0 {
+            self.learn(slots);
         }
-        let has = match self.values.get(slot).and_then(OnceCell::get) {
-            Some(value) => value.is_some(),
-            None => self
-                .facts
-                .can_fill(slot)
-                .unwrap_or_else(|| self.value(slot).is_some()),
-        };
-        known.set(Some(has));
-        has
+        self.fillable.get() & slots
+    }
+
+    #[inline(never)]
+    fn learn(&self, slots: u32) {
+        let mut new = slots & !self.known.get();
+        let mut fillable = self.fillable.get();
+        while new != 0 {
+            let slot = new.trailing_zeros() as usize;
+            let bit = new & new.wrapping_neg();
+            new &= new - 1;
+            let has = match self.values.get(slot).and_then(OnceCell::get) {
+                Some(value) => value.is_some(),
+                None => self
+                    .facts
+                    .can_fill(slot)
+                    .unwrap_or_else(|| self.value(slot).is_some()),
+            };
+            if has {
+                fillable |= bit;
+            }
+        }
+        self.known.set(self.known.get() | slots);
+        self.fillable.set(fillable);
+    }
+
+    /// Whether the message holds the cue of this id.
+    fn said(&self, id: usize) -> bool {
+        self.said
+            .get(id / 64)
+            .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
 
     fn shown(&self, name: &TraitName) -> Option<f32> {
@@ -132,9 +155,9 @@ type Weighed = Option<(Option<Intent>, f32)>;
 struct Candidate {
     /// The template, by its place in the pack.
     k: usize,
-    score: f32,
-    /// Its place in id order, for ties.
-    rank: usize,
+    /// Its score and its place in id order, for ties, as one number that is lower for the
+    /// better candidate: comparing two is then one comparison.
+    order: u64,
     /// Chosen already (the best for an intent, or the wrap-up).
     taken: bool,
 }
@@ -144,13 +167,25 @@ struct Candidate {
 type BestOf = [Option<usize>; Intent::ALL.len()];
 
 impl Candidate {
-    /// Best first: higher score, then id order. Template ids are unique, so the order is
-    /// total, and unstable sorts and one-pass selections are exact.
+    /// Best first: higher score (by [`f32::total_cmp`]), then id order. Template ids are
+    /// unique, so the order is total, and unstable sorts and one-pass selections are exact.
     fn before(&self, other: &Candidate) -> Ordering {
-        other
-            .score
-            .total_cmp(&self.score)
-            .then(self.rank.cmp(&other.rank))
+        self.order.cmp(&other.order)
+    }
+
+    /// The key [`before`](Self::before) compares: the score's bits turned so that unsigned
+    /// order is `total_cmp`'s, then inverted so that higher scores come first, above the
+    /// rank.
+    fn order(score: f32, rank: u32) -> u64 {
+        let bits = score.to_bits();
+        // As `total_cmp`: negative numbers have their other bits flipped, so that they order
+        // backwards; the sign bit flipped puts them all below the positive ones.
+        let total = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 1 << 31
+        };
+        (u64::from(!total) << 32) | u64::from(rank)
     }
 }
 
@@ -222,18 +257,17 @@ impl Replies {
                 shop: request.shop,
             },
             values: std::array::from_fn(|_| OnceCell::new()),
-            known: std::array::from_fn(|_| Cell::new(None)),
+            known: Cell::new(0),
+            fillable: Cell::new(0),
             said: self.cues_said(&analysis.normalized),
             present,
         };
 
         // The templates worth a look, each once, in pack order: a bit per template.
         let mut look = vec![0u64; self.templates.len().div_ceil(64)];
-        let mut mark = |list: &[usize]| {
-            for &k in list {
-                if let Some(word) = look.get_mut(k / 64) {
-                    *word |= 1 << (k % 64);
-                }
+        let mut mark = |set: &[u64]| {
+            for (word, bits) in look.iter_mut().zip(set) {
+                *word |= bits;
             }
         };
         if advice.reminder_now.is_some() {
@@ -249,8 +283,8 @@ impl Replies {
             mark(&self.wrap_ups);
         }
         for (intent, _) in &ctx.present {
-            if let Some(list) = self.by_intent.get(intent.index()) {
-                mark(list);
+            if let Some(set) = self.by_intent.get(intent.index()) {
+                mark(set);
             }
         }
 
@@ -285,10 +319,10 @@ impl Replies {
                 if let Some((intent, score)) = shared {
                     let mut tally = Tally { score, reasons: () };
                     rotation(c, &ctx, &mut tally);
+                    let rank = self.id_rank.get(k).copied().unwrap_or(u32::MAX);
                     let candidate = Candidate {
                         k,
-                        score: tally.score,
-                        rank: self.id_rank.get(k).copied().unwrap_or(usize::MAX),
+                        order: Candidate::order(tally.score, rank),
                         taken: false,
                     };
                     if let Some(best) = intent.and_then(|i| best_of.get_mut(i.index())) {
@@ -357,11 +391,11 @@ impl Replies {
     }
 
     /// Which template cues the normalised message holds, by cue id.
-    fn cues_said(&self, normalized: &str) -> Vec<bool> {
+    fn cues_said(&self, normalized: &str) -> Vec<u64> {
         let Some(words) = &self.cue_words else {
             return Vec::new();
         };
-        let mut said = vec![false; words.patterns_len()];
+        let mut said = vec![0u64; words.patterns_len().div_ceil(64)];
         let Ok(mut state) = words.start_state(Anchored::No) else {
             return said;
         };
@@ -371,8 +405,9 @@ impl Replies {
             state = words.next_state(Anchored::No, state, byte);
             if words.is_special(state) && words.is_match(state) {
                 for k in 0..words.match_len(state) {
-                    if let Some(s) = said.get_mut(words.match_pattern(state, k).as_usize()) {
-                        *s = true;
+                    let id = words.match_pattern(state, k).as_usize();
+                    if let Some(s) = said.get_mut(id / 64) {
+                        *s |= 1 << (id % 64);
                     }
                 }
             }
@@ -483,10 +518,10 @@ impl Replies {
             return None;
         }
         let fit = self.fit(c, ctx)?;
-        if c.missing.iter().any(|&slot| ctx.has(slot)) {
+        if ctx.fillable(c.missing_bits) != 0 {
             return None;
         }
-        if !c.slot_ids.iter().all(|&slot| ctx.has(slot)) {
+        if ctx.fillable(c.needs) != c.needs {
             return None;
         }
         let intent = match fit {
@@ -530,18 +565,26 @@ impl Replies {
             );
         }
         if !c.cues.is_empty() {
-            let found = c
-                .cue_ids
+            let said = c
+                .cue_bits
                 .iter()
-                .position(|&id| ctx.said.get(id).copied().unwrap_or(false))
-                .and_then(|k| c.cues.get(k));
-            match found {
-                Some(cue) => tally.add(ReasonKind::Cue, CUE_WEIGHT, || cue.clone()),
-                None => tally.add(
+                .any(|&(word, bits)| ctx.said.get(word).is_some_and(|w| w & bits != 0));
+            if said {
+                // The first of its cues in the message, looked for only to explain a reply.
+                tally.add(ReasonKind::Cue, CUE_WEIGHT, || {
+                    c.cue_ids
+                        .iter()
+                        .position(|&id| ctx.said(id))
+                        .and_then(|k| c.cues.get(k))
+                        .cloned()
+                        .unwrap_or_default()
+                });
+            } else {
+                tally.add(
                     ReasonKind::Cue,
                     -NO_CUE,
                     || "none of its cues in the message",
-                ),
+                );
             }
         }
         if t.stage != Stage::Any {
