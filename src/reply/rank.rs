@@ -623,7 +623,9 @@ impl Replies {
 
     /// Why a template is a candidate at all: a reminder that is due, an objection it answers,
     /// a trait it is written for, an intent of the message, or the wrap-up the advice calls
-    /// for.
+    /// for. Inlined: it runs for every template looked at, and its answer is mostly
+    /// matched on at once.
+    #[inline(always)]
     fn fit(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
         if let Some(kind) = c.reminder {
             // Reminders go out on the schedule, never in answer to a message.
