@@ -82,7 +82,7 @@ struct Context<'a> {
     rotating: bool,
     wrap_up: bool,
     facts: Facts<'a>,
-    values: [OnceCell<Option<String>>; SLOTS.len()],
+    values: [OnceCell<Option<Cow<'a, str>>>; SLOTS.len()],
     /// The slots (a bit each, by position in [`SLOTS`]) whether they can be filled is known
     /// of, and those of them that can be.
     known: Cell<u32>,
@@ -94,7 +94,7 @@ struct Context<'a> {
 impl Context<'_> {
     fn value(&self, slot: usize) -> Option<&str> {
         let cell = self.values.get(slot)?;
-        cell.get_or_init(|| self.facts.fill(slot)).as_deref()
+        cell.get_or_init(|| self.facts.value(slot)).as_deref()
     }
 
     /// Of the slots in `slots` (bits, as [`Compiled::needs`]), those that can be filled. Each
@@ -199,6 +199,9 @@ enum Fit {
 }
 
 impl Replies {
+    // Kept out of line: it runs once a message, and a profile then shows it apart from the
+    // analysis.
+    #[inline(never)]
     pub(crate) fn suggest(
         &self,
         analysis: Analysis,

@@ -1,5 +1,7 @@
 //! Slots: the `{name}`s a template's text may hold, and how each is filled from the facts.
 
+use std::borrow::Cow;
+
 use crate::analysis::Analysis;
 use crate::extract::Quantity;
 use crate::facts::{Catalog, Product, ShopContext};
@@ -106,9 +108,16 @@ pub(crate) struct Facts<'a> {
     pub shop: Option<&'a ShopContext>,
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
     /// The value of a slot, or `None` when the facts do not say.
     pub(crate) fn fill(&self, k: usize) -> Option<String> {
+        self.value(k).map(Cow::into_owned)
+    }
+
+    /// [`fill`](Self::fill), borrowing the value when the facts hold it as it is written: most
+    /// slots are a field of the product or the shop, and copying them for every request
+    /// cost more than filling the text.
+    pub(crate) fn value(&self, k: usize) -> Option<Cow<'a, str>> {
         let slot = Slot::at(k)?;
         let product = self.product;
         let shop = self.shop;
@@ -116,39 +125,62 @@ impl Facts<'_> {
             product
                 .and_then(|p| p.attributes.get(*SLOTS.get(k)?))
                 .filter(|v| !v.trim().is_empty())
-                .cloned()
+                .map(|v| Cow::Borrowed(v.as_str()))
         };
-        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+        let nonempty = |s: &'a str| (!s.trim().is_empty()).then_some(Cow::Borrowed(s));
         match slot {
-            Slot::Product => product.map(|p| p.name.clone()).filter(|n| !n.is_empty()),
+            Slot::Product => product
+                .map(|p| Cow::Borrowed(p.name.as_str()))
+                .filter(|n| !n.is_empty()),
             Slot::Material | Slot::Style | Slot::Colors | Slot::Season => attribute(),
-            Slot::SellingPoint => product.and_then(|p| p.selling_points.first().cloned()),
-            Slot::Price => product
-                .and_then(|p| p.price)
-                .map(|y| format!("{}元", crate::extract::format_number(y))),
-            Slot::SizeAdvice => product.and_then(|p| size::advice(self.analysis, p)),
-            Slot::SizeChart => product.and_then(size::chart_summary),
-            Slot::InStock => product.and_then(|p| in_stock(p, self.asked_size().as_deref())),
-            Slot::SoldOut => product.and_then(|p| sold_out(p, self.asked_size().as_deref())),
+            Slot::SellingPoint => product
+                .and_then(|p| p.selling_points.first())
+                .map(|s| Cow::Borrowed(s.as_str())),
+            Slot::Price => product.and_then(|p| p.price).map(|y| {
+                let mut out = String::with_capacity(16);
+                size::push_number(&mut out, y);
+                out.push('元');
+                Cow::Owned(out)
+            }),
+            Slot::SizeAdvice => product
+                .and_then(|p| size::advice(self.analysis, p))
+                .map(Cow::Owned),
+            Slot::SizeChart => product.and_then(size::chart_summary).map(Cow::Owned),
+            Slot::InStock => product
+                .and_then(|p| in_stock(p, self.asked_size().as_deref()))
+                .map(Cow::Owned),
+            Slot::SoldOut => product
+                .and_then(|p| sold_out(p, self.asked_size().as_deref()))
+                .map(Cow::Owned),
             Slot::Promotion => shop.and_then(|s| s.promotions.first()).map(offer),
             Slot::Coupon => shop.and_then(|s| s.coupons.first()).map(offer),
             Slot::Carriers => shop
                 .filter(|s| !s.carriers.is_empty())
-                .map(|s| s.carriers.join("、")),
+                .map(|s| Cow::Owned(s.carriers.join("、"))),
             Slot::DispatchCutoff => shop.and_then(|s| nonempty(&s.dispatch_cutoff)),
             Slot::DeliveryDays => shop.and_then(|s| nonempty(&s.delivery_days)),
             Slot::ReturnPolicy => shop.and_then(|s| nonempty(&s.return_policy)),
             Slot::ServiceHours => shop.and_then(|s| nonempty(&s.service_hours)),
             Slot::Brand => shop.and_then(|s| nonempty(&s.brand)),
-            Slot::Cheaper => cheaper(product?, self.catalog?),
+            Slot::Cheaper => cheaper(product?, self.catalog?).map(Cow::Owned),
             Slot::NewAddress => self.noted(NoteKind::Address),
             Slot::NewRecipient => self.noted(NoteKind::Recipient),
             Slot::Instalments => shop.and_then(|s| nonempty(&s.instalments)),
             Slot::OrderNumber => self.analysis.quantities.iter().find_map(|q| match q {
-                Quantity::OrderNumber { digits, .. } => Some(digits.clone()),
+                Quantity::OrderNumber { digits, .. } => Some(Cow::Borrowed(digits.as_str())),
                 _ => None,
             }),
         }
+    }
+
+    /// The new value the buyer gave for an order note of `kind` (地址改成 …).
+    fn noted(&self, kind: NoteKind) -> Option<Cow<'a, str>> {
+        self.analysis
+            .notes
+            .iter()
+            .find(|n| n.kind == kind)
+            .and_then(|n| n.value.as_deref())
+            .map(Cow::Borrowed)
     }
 }
 
@@ -205,22 +237,11 @@ impl Facts<'_> {
             .is_some_and(|n| n.value.is_some())
     }
 
-    /// The new value the buyer gave for an order note of `kind` (地址改成 …).
-    fn noted(&self, kind: NoteKind) -> Option<String> {
-        self.analysis
-            .notes
-            .iter()
-            .find(|n| n.kind == kind)
-            .and_then(|n| n.value.clone())
-    }
-
     /// The size the buyer asked about, as the shop's size charts write it (`M`, `38`).
     fn asked_size(&self) -> Option<String> {
         self.analysis.quantities.iter().find_map(|q| match q {
             Quantity::ClothingSize { size, .. } => Some(size.as_str().to_owned()),
-            Quantity::ShoeSize { size, .. } => {
-                Some(crate::extract::format_number(f64::from(*size)))
-            }
+            Quantity::ShoeSize { size, .. } => Some(size::format_number(f64::from(*size))),
             _ => None,
         })
     }
@@ -236,7 +257,14 @@ fn cheaper(product: &Product, catalog: &Catalog) -> Option<String> {
         .filter(|p| p.id != product.id && p.category == product.category && !p.name.is_empty())
         .filter_map(|p| Some((p, p.price.filter(|&q| q < price)?)))
         .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)))
-        .map(|(p, q)| format!("{}（{}元）", p.name, crate::extract::format_number(q)))
+        .map(|(p, q)| {
+            let mut out = String::with_capacity(p.name.len() + 20);
+            out.push_str(&p.name);
+            out.push('（');
+            size::push_number(&mut out, q);
+            out.push_str("元）");
+            out
+        })
 }
 
 /// The stock of one size, summed over its variants (`M`, `M/白色`, …).
@@ -255,11 +283,11 @@ fn stock_of(p: &Product, size: &str) -> Option<u32> {
     found
 }
 
-fn offer(o: &crate::facts::Offer) -> String {
+fn offer(o: &crate::facts::Offer) -> Cow<'_, str> {
     if o.condition.trim().is_empty() {
-        o.title.clone()
+        Cow::Borrowed(&o.title)
     } else {
-        [o.title.as_str(), "（", o.condition.as_str(), "）"].concat()
+        Cow::Owned([o.title.as_str(), "（", o.condition.as_str(), "）"].concat())
     }
 }
 
