@@ -543,7 +543,10 @@ impl Replies {
             }
             Fit::Trait(name, score) => {
                 tally.add(ReasonKind::Trait, TRAIT_FIT * score, || {
-                    format!("written for a buyer who is {name}")
+                    let mut out = String::with_capacity(48);
+                    out.push_str("written for a buyer who is ");
+                    out.push_str(name.as_str());
+                    out
                 });
                 None
             }
@@ -610,7 +613,14 @@ impl Replies {
             for name in names {
                 if let Some(score) = ctx.shown(name) {
                     tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
-                        format!("{how} a buyer who is {name} ({score:.2})")
+                        let mut out = String::with_capacity(64);
+                        out.push_str(how);
+                        out.push_str(" a buyer who is ");
+                        push_trait(&mut out, *name);
+                        out.push_str(" (");
+                        push_hundredths(&mut out, score);
+                        out.push(')');
+                        out
                     });
                 }
             }
@@ -669,6 +679,44 @@ impl Replies {
         }
         by_intent.map(|(i, score)| Fit::Intent(i, score))
     }
+}
+
+/// Appends a trait's name as its `Display` writes it (`angry`, `gender=male`), without the
+/// formatting machinery: trait reasons are written for most replies to a buyer who shows one.
+fn push_trait(out: &mut String, name: TraitName) {
+    out.push_str(name.name.as_str());
+    if let Some(value) = name.value {
+        out.push('=');
+        out.push_str(value.as_str());
+    }
+}
+
+/// Appends `x` as `format!("{x:.2}")` writes it, by hand for the scores of reasons (in
+/// `0..1`, so the formatter is left only what is out of the common range).
+fn push_hundredths(out: &mut String, x: f32) {
+    use std::fmt::Write as _;
+    if !(0.0..1e7).contains(&x) || x.is_sign_negative() {
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{x:.2}");
+        return;
+    }
+    // Exact: an f32 times 100 needs at most 29 bits of an f64's 53, and the fraction left
+    // after truncation is exact too.
+    let hundredths = f64::from(x) * 100.0;
+    // In range: below 1e9, so the truncation is exact.
+    let whole = hundredths as u64;
+    let frac = hundredths - whole as f64;
+    // The formatter rounds the exact value, a tie to even.
+    let cents = if frac > 0.5 || (frac == 0.5 && whole % 2 == 1) {
+        whole + 1
+    } else {
+        whole
+    };
+    super::size::push_digits(out, cents / 100);
+    out.push('.');
+    let frac = cents % 100;
+    super::size::push_digits(out, frac / 10);
+    super::size::push_digits(out, frac % 10);
 }
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.
@@ -810,7 +858,48 @@ fn stage_reason(written: Stage, at: Stage) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{Stage, stage_reason};
+    use super::{Stage, push_hundredths, stage_reason};
+
+    /// The hand-written hundredths are the formatter's, ties (to even) included.
+    #[test]
+    fn hundredths_as_the_formatter_writes_them() {
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            0.005,
+            0.015,
+            0.025,
+            0.125,
+            0.375,
+            0.625,
+            0.875,
+            1.125,
+            2.625,
+            0.5,
+            0.995,
+            0.9949999,
+            0.99500006,
+            1.0,
+            -0.001,
+            -0.5,
+            1e7,
+            9_999_999.0,
+            1e30,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MIN_POSITIVE,
+            f32::MAX,
+        ];
+        values.extend((0..200_000).map(|k| k as f32 * 0.000_013_7));
+        values.extend((0..2_000).map(|k| k as f32 * 0.125));
+        values.extend((0..20_000).map(|k| f32::from_bits(0x3c00_0000 + k * 997)));
+        for x in values {
+            let mut out = String::new();
+            push_hundredths(&mut out, x);
+            assert_eq!(out, format!("{x:.2}"), "{x:?}");
+        }
+    }
 
     #[test]
     fn stage_reasons_name_the_stages() {

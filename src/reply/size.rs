@@ -34,7 +34,7 @@ pub(crate) fn push_number(out: &mut String, v: f64) {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_digits(out: &mut String, mut n: u64) {
+pub(crate) fn push_digits(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
