@@ -88,7 +88,7 @@ struct Context<'a> {
     known: Cell<u32>,
     fillable: Cell<u32>,
     /// The template cues (a bit each, by id) the message holds.
-    said: Vec<u64>,
+    said: Bits,
 }
 
 impl Context<'_> {
@@ -133,6 +133,7 @@ impl Context<'_> {
     /// Whether the message holds the cue of this id.
     fn said(&self, id: usize) -> bool {
         self.said
+            .words()
             .get(id / 64)
             .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
@@ -143,6 +144,40 @@ impl Context<'_> {
             .iter()
             .find(|s| s.present && s.is(name))
             .map(|s| s.score)
+    }
+}
+
+/// A set of bits, 64 a word: on the stack up to the size of a common pack (512 templates or
+/// cues), as a zeroed allocation cost more than the rest of choosing which templates to look at.
+enum Bits {
+    Inline([u64; 8], usize),
+    Heap(Vec<u64>),
+}
+
+impl Bits {
+    fn new(words: usize) -> Bits {
+        if words <= 8 {
+            Bits::Inline([0; 8], words)
+        } else {
+            Bits::Heap(vec![0; words])
+        }
+    }
+
+    fn words(&self) -> &[u64] {
+        match self {
+            Bits::Inline(words, n) => words.get(..*n).unwrap_or(words),
+            Bits::Heap(words) => words,
+        }
+    }
+
+    fn words_mut(&mut self) -> &mut [u64] {
+        match self {
+            Bits::Inline(words, n) => {
+                let n = (*n).min(words.len());
+                words.get_mut(..n).unwrap_or_default()
+            }
+            Bits::Heap(words) => words,
+        }
     }
 }
 
@@ -267,9 +302,9 @@ impl Replies {
         };
 
         // The templates worth a look, each once, in pack order: a bit per template.
-        let mut look = vec![0u64; self.templates.len().div_ceil(64)];
+        let mut look = Bits::new(self.templates.len().div_ceil(64));
         let mut mark = |set: &[u64]| {
-            for (word, bits) in look.iter_mut().zip(set) {
+            for (word, bits) in look.words_mut().iter_mut().zip(set) {
                 *word |= bits;
             }
         };
@@ -291,11 +326,11 @@ impl Replies {
             }
         }
 
-        let candidates = look.iter().map(|w| w.count_ones() as usize).sum();
+        let candidates = look.words().iter().map(|w| w.count_ones() as usize).sum();
         let mut scored: Vec<Candidate> = Vec::with_capacity(candidates);
         let mut best_of: BestOf = [None; Intent::ALL.len()];
         let mut last: Option<(usize, Weighed)> = None;
-        for (w, &word) in look.iter().enumerate() {
+        for (w, &word) in look.words().iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
                 let k = w * 64 + bits.trailing_zeros() as usize;
@@ -394,11 +429,11 @@ impl Replies {
     }
 
     /// Which template cues the normalised message holds, by cue id.
-    fn cues_said(&self, normalized: &str) -> Vec<u64> {
+    fn cues_said(&self, normalized: &str) -> Bits {
         let Some(words) = &self.cue_words else {
-            return Vec::new();
+            return Bits::new(0);
         };
-        let mut said = vec![0u64; words.patterns_len().div_ceil(64)];
+        let mut said = Bits::new(words.patterns_len().div_ceil(64));
         let Ok(mut state) = words.start_state(Anchored::No) else {
             return said;
         };
@@ -409,7 +444,7 @@ impl Replies {
             if words.is_special(state) && words.is_match(state) {
                 for k in 0..words.match_len(state) {
                     let id = words.match_pattern(state, k).as_usize();
-                    if let Some(s) = said.get_mut(id / 64) {
+                    if let Some(s) = said.words_mut().get_mut(id / 64) {
                         *s |= 1 << (id % 64);
                     }
                 }
@@ -574,7 +609,7 @@ impl Replies {
             let said = c
                 .cue_bits
                 .iter()
-                .any(|&(word, bits)| ctx.said.get(word).is_some_and(|w| w & bits != 0));
+                .any(|&(word, bits)| ctx.said.words().get(word).is_some_and(|w| w & bits != 0));
             if said {
                 // The first of its cues in the message, looked for only to explain a reply.
                 tally.add(ReasonKind::Cue, CUE_WEIGHT, || {
