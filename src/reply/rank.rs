@@ -497,22 +497,23 @@ impl Replies {
         };
         // The best `room` of the rest, kept in order in one pass: `room` is small (three
         // replies at most, by default), so most candidates lose to the last kept at once.
-        let room = limit.saturating_sub(picked.len());
-        let mut rest: Vec<Candidate> = Vec::with_capacity(room.min(scored.len()));
+        // They follow the picked ones in the same vector, which has room for them all.
+        let start = picked.len();
+        let room = limit.saturating_sub(start);
+        let mut out = picked;
         if room > 0 {
             for c in scored.into_iter().filter(|c| !c.taken) {
-                if rest.len() >= room {
-                    if rest.last().is_none_or(|last| c.before(last).is_ge()) {
+                if out.len().saturating_sub(start) >= room {
+                    if out.last().is_none_or(|last| c.before(last).is_ge()) {
                         continue;
                     }
-                    rest.pop();
+                    out.pop();
                 }
-                let at = rest.partition_point(|r| r.before(&c).is_lt());
-                rest.insert(at, c);
+                let rest = out.get(start..).unwrap_or_default();
+                let at = start + rest.partition_point(|r| r.before(&c).is_lt());
+                out.insert(at, c);
             }
         }
-        let mut out = picked;
-        out.extend(rest);
         if let Some(wrap) = wrap.filter(|_| limit > 0) {
             if !out.iter().any(|c| is_wrap(c.k)) {
                 if out.len() >= limit {
