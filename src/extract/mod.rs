@@ -272,27 +272,53 @@ pub(crate) fn format_number(v: f64) -> String {
     out
 }
 
-/// Appends `v` as [`format_number`] writes it, without a new allocation.
+/// Appends `v` as [`format_number`] writes it, without a new allocation. The digits are
+/// written by hand: size charts and prices are written for every size or price question, and
+/// the formatting machinery cost more than the rest of the text.
 pub(crate) fn push_number(out: &mut String, v: f64) {
-    use std::fmt::Write as _;
     let cents = (v * 100.0).round();
-    // `write!` into a `String` cannot fail.
     if !cents.is_finite() || cents.abs() >= 1e17 {
-        // Beyond what an i64 of cents holds: leave it to the float formatter.
+        use std::fmt::Write as _;
+        // Beyond what an i64 of cents holds: left to the float formatter. `write!` into a
+        // `String` cannot fail.
         let _ = write!(out, "{:.0}", cents / 100.0);
         return;
     }
-    // Integer formatting: exact, and much cheaper than formatting the float.
+    // Exact: the cents are a whole number below 1e17.
     let cents = cents as i64;
-    let (whole, frac) = (cents / 100, (cents % 100).abs());
-    if cents < 0 && whole == 0 {
+    let (whole, frac) = (cents / 100, (cents % 100).unsigned_abs());
+    if cents < 0 {
+        // `-0.5` has a whole part of 0, which carries no sign of its own.
         out.push('-');
     }
-    let _ = match frac {
-        0 => write!(out, "{whole}"),
-        f if f % 10 == 0 => write!(out, "{whole}.{}", f / 10),
-        f => write!(out, "{whole}.{f:02}"),
-    };
+    push_digits(out, whole.unsigned_abs());
+    if frac != 0 {
+        out.push('.');
+        push_digits(out, frac / 10);
+        if frac % 10 != 0 {
+            push_digits(out, frac % 10);
+        }
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_digits(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            // `n % 10` is below 10.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
 }
 
 /// A number read from the text: its char positions (`from..to`) and value.
@@ -815,7 +841,7 @@ enum Cue {
 
 #[cfg(test)]
 mod tests {
-    use super::{BOTH_CUES, HEIGHT_CUES, WEIGHT_CUES};
+    use super::{BOTH_CUES, HEIGHT_CUES, WEIGHT_CUES, format_number};
 
     /// `Scan::cued` passes over every character that cannot start a cue.
     #[test]
@@ -825,6 +851,63 @@ mod tests {
                 matches!(cue.chars().next(), Some('身' | '个' | '体')),
                 "{cue}"
             );
+        }
+    }
+
+    /// What `push_number` wrote when it went through the formatter: the hand-written digits
+    /// must give the same text.
+    fn formatted(v: f64) -> String {
+        let cents = (v * 100.0).round();
+        if !cents.is_finite() || cents.abs() >= 1e17 {
+            return format!("{:.0}", cents / 100.0);
+        }
+        let cents = cents as i64;
+        let (whole, frac) = (cents / 100, (cents % 100).abs());
+        let sign = if cents < 0 && whole == 0 { "-" } else { "" };
+        match frac {
+            0 => format!("{sign}{whole}"),
+            f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+            f => format!("{sign}{whole}.{f:02}"),
+        }
+    }
+
+    #[test]
+    fn numbers_written_by_hand_as_the_formatter_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.004,
+            0.005,
+            0.006,
+            0.05,
+            -0.05,
+            -0.5,
+            -1.0,
+            -1.25,
+            1.5,
+            9.99,
+            9.995,
+            10.0,
+            165.0,
+            158.5,
+            1e15,
+            -1e15,
+            1e16,
+            1e17,
+            1e18,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123_456_789.123,
+        ];
+        values.extend((-3000..3000).map(|k| f64::from(k) * 0.001));
+        values.extend((0..2000).map(|k| f64::from(k) * 0.37 + 0.125));
+        values.extend((0..400).map(|k| f64::from(f32::from(k as u16) * 0.25)));
+        for v in values {
+            assert_eq!(format_number(v), formatted(v), "{v:?}");
         }
     }
 }

@@ -748,11 +748,11 @@ fn push_hundredths(out: &mut String, x: f32) {
     } else {
         whole
     };
-    super::size::push_digits(out, cents / 100);
+    crate::extract::push_digits(out, cents / 100);
     out.push('.');
     let frac = cents % 100;
-    super::size::push_digits(out, frac / 10);
-    super::size::push_digits(out, frac % 10);
+    crate::extract::push_digits(out, frac / 10);
+    crate::extract::push_digits(out, frac % 10);
 }
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.

@@ -2,63 +2,8 @@
 //! as a suggestion so the buyer decides.
 
 use crate::analysis::Analysis;
-use crate::extract::Quantity;
+use crate::extract::{Quantity, format_number, push_number};
 use crate::facts::{Product, SizeRow};
-
-/// Appends `v` rounded to cents, as [`crate::extract::format_number`] writes it (`165`,
-/// `1.5`, `0.05`, `-0.5`), with the digits written by hand: size charts and prices are written
-/// for every size or price question, and the formatting machinery cost more than the rest of
-/// the text.
-pub(crate) fn push_number(out: &mut String, v: f64) {
-    let cents = (v * 100.0).round();
-    if !cents.is_finite() || cents.abs() >= 1e17 {
-        // Beyond an i64 of cents: the way `format_number` writes it, whatever that is.
-        crate::extract::push_number(out, v);
-        return;
-    }
-    // Exact: the cents are a whole number below 1e17.
-    let cents = cents as i64;
-    let (whole, frac) = (cents / 100, (cents % 100).unsigned_abs());
-    if cents < 0 {
-        // `-0.5` has a whole part of 0, which carries no sign of its own.
-        out.push('-');
-    }
-    push_digits(out, whole.unsigned_abs());
-    if frac != 0 {
-        out.push('.');
-        push_digits(out, frac / 10);
-        if frac % 10 != 0 {
-            push_digits(out, frac % 10);
-        }
-    }
-}
-
-/// Appends the decimal digits of `n`.
-pub(crate) fn push_digits(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            // `n % 10` is below 10.
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
-}
-
-/// [`push_number`] into a new string.
-pub(crate) fn format_number(v: f64) -> String {
-    let mut out = String::with_capacity(8);
-    push_number(&mut out, v);
-    out
-}
 
 /// A size label as buyers read it: `M码`, `38码`.
 pub(crate) fn label(size: &str) -> String {
@@ -225,52 +170,4 @@ pub(crate) fn has_chart(product: &Product) -> bool {
         .size_chart
         .iter()
         .any(|r| r.height_cm.is_some() || r.foot_mm.is_some())
-}
-
-#[cfg(test)]
-mod tests {
-    /// The hand-written digits are those of the formatter they stand in for.
-    #[test]
-    fn numbers_as_extract_writes_them() {
-        let mut values = vec![
-            0.0,
-            -0.0,
-            0.004,
-            0.005,
-            0.006,
-            0.05,
-            -0.05,
-            -0.5,
-            -1.0,
-            -1.25,
-            1.5,
-            9.99,
-            9.995,
-            10.0,
-            165.0,
-            158.5,
-            1e15,
-            -1e15,
-            1e16,
-            1e17,
-            1e18,
-            1e300,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-            123_456_789.123,
-        ];
-        values.extend((-3000..3000).map(|k| f64::from(k) * 0.001));
-        values.extend((0..2000).map(|k| f64::from(k) * 0.37 + 0.125));
-        values.extend((0..400).map(|k| f64::from(f32::from(k as u16) * 0.25)));
-        for v in values {
-            assert_eq!(
-                super::format_number(v),
-                crate::extract::format_number(v),
-                "{v:?}"
-            );
-        }
-    }
 }

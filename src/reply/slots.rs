@@ -138,7 +138,7 @@ impl<'a> Facts<'a> {
                 .map(|s| Cow::Borrowed(s.as_str())),
             Slot::Price => product.and_then(|p| p.price).map(|y| {
                 let mut out = String::with_capacity(16);
-                size::push_number(&mut out, y);
+                crate::extract::push_number(&mut out, y);
                 out.push('元');
                 Cow::Owned(out)
             }),
@@ -241,7 +241,9 @@ impl Facts<'_> {
     fn asked_size(&self) -> Option<String> {
         self.analysis.quantities.iter().find_map(|q| match q {
             Quantity::ClothingSize { size, .. } => Some(size.as_str().to_owned()),
-            Quantity::ShoeSize { size, .. } => Some(size::format_number(f64::from(*size))),
+            Quantity::ShoeSize { size, .. } => {
+                Some(crate::extract::format_number(f64::from(*size)))
+            }
             _ => None,
         })
     }
@@ -261,7 +263,7 @@ fn cheaper(product: &Product, catalog: &Catalog) -> Option<String> {
             let mut out = String::with_capacity(p.name.len() + 20);
             out.push_str(&p.name);
             out.push('（');
-            size::push_number(&mut out, q);
+            crate::extract::push_number(&mut out, q);
             out.push_str("元）");
             out
         })
