@@ -1,0 +1,410 @@
+//! A compact DFA over a list of words, for the lexicon's scan of every message.
+//!
+//! `aho_corasick`'s own DFA over the lexicon holds 5.3 MiB: a row of `u32`s per state over
+//! every byte class, rounded up to a power of two, and the words' bytes fall into about a
+//! hundred classes. Text and words are UTF-8, which allows much less. A state inside a
+//! character only ever meets a byte that continues it, and a state between characters never
+//! does, so the two kinds can share columns: the 64 continuation bytes by their low six bits,
+//! the other bytes by class. Where no word goes on, the walk does not fall back to the start
+//! state in the middle of a character but to one of three states that wait for the
+//! character's last bytes, so the start state too only meets bytes that begin a character.
+//! A row is then 64 `u16`s, 1.3 MiB for the built-in lexicon, and a byte costs two loads and
+//! a compare.
+
+/// Columns per row: the continuation bytes, or the classes of the others.
+const WIDTH: usize = 64;
+const SHIFT: u32 = WIDTH.trailing_zeros();
+/// The first class of a byte that is in a word; below it, the bytes of none, by how many
+/// continuation bytes follow them.
+const FIRST_CLASS: usize = 4;
+
+/// The automaton. State 0 is the start; the states where words end come last.
+#[derive(Clone, Debug)]
+pub(crate) struct Table {
+    /// The next state, by state and column.
+    rows: Box<[u16]>,
+    /// The column of each byte: its low six bits for a continuation byte, else its class.
+    classes: [u8; 256],
+    /// The first state where a word ends.
+    first_match: usize,
+    /// For each state from `first_match` on, where its words begin in `words`; one more at the
+    /// end.
+    ends: Box<[u32]>,
+    /// The words that end at each match state, as (word, byte length), longest first.
+    words: Box<[(u32, u32)]>,
+    /// The byte length of each word.
+    lens: Box<[u32]>,
+}
+
+/// A state of the trie the table is built from.
+#[derive(Clone, Default)]
+struct Node {
+    children: Vec<(u8, u32)>,
+    word: Option<u32>,
+    /// How many bytes of its last character the node's text still lacks.
+    pending: u8,
+}
+
+impl Node {
+    fn child(&self, byte: u8) -> Option<usize> {
+        self.children
+            .iter()
+            .find(|&&(b, _)| b == byte)
+            .map(|&(_, n)| n as usize)
+    }
+}
+
+/// How many continuation bytes follow `byte`, where it begins a character.
+fn follow(byte: u8) -> u8 {
+    match byte {
+        0xC0..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xFF => 3,
+        _ => 0,
+    }
+}
+
+fn continues(byte: u8) -> bool {
+    matches!(byte, 0x80..=0xBF)
+}
+
+impl Table {
+    /// The table of `words` (distinct, non-empty), or `None` when they need more states than a
+    /// `u16` numbers or more byte classes than a row has columns.
+    pub(crate) fn build<S: AsRef<str>>(words: &[S]) -> Option<Table> {
+        let mut nodes = vec![Node::default()];
+        let mut classes = [0u8; 256];
+        for (byte, class) in (0u8..=255).zip(classes.iter_mut()) {
+            *class = if continues(byte) {
+                byte & 0x3F
+            } else {
+                follow(byte)
+            };
+        }
+        let mut width = FIRST_CLASS;
+        for (k, word) in words.iter().enumerate() {
+            let mut at = 0usize;
+            for &byte in word.as_ref().as_bytes() {
+                let node = nodes.get(at)?;
+                let next = match node.child(byte) {
+                    Some(n) => n,
+                    None => {
+                        let pending = if continues(byte) {
+                            node.pending.saturating_sub(1)
+                        } else {
+                            follow(byte)
+                        };
+                        let n = nodes.len();
+                        nodes
+                            .get_mut(at)?
+                            .children
+                            .push((byte, u32::try_from(n).ok()?));
+                        nodes.push(Node {
+                            pending,
+                            ..Node::default()
+                        });
+                        n
+                    }
+                };
+                if !continues(byte) {
+                    let class = classes.get_mut(usize::from(byte))?;
+                    if usize::from(*class) < FIRST_CLASS {
+                        *class = u8::try_from(width).ok()?;
+                        width += 1;
+                    }
+                }
+                at = next;
+            }
+            let node = nodes.get_mut(at)?;
+            if node.word.is_none() {
+                node.word = Some(u32::try_from(k).ok()?);
+            }
+        }
+        // The states that wait for the last one, two or three bytes of a character.
+        let trie = nodes.len();
+        for pending in 1..=3 {
+            nodes.push(Node {
+                pending,
+                ..Node::default()
+            });
+        }
+        let waiting = |pending: u8| match pending {
+            0 => 0,
+            p => trie + usize::from(p) - 1,
+        };
+        if width > WIDTH || nodes.len() > usize::from(u16::MAX) + 1 {
+            return None;
+        }
+        // Breadth first, so that a state's failure, which is shorter, comes before it.
+        let mut order: Vec<usize> = Vec::with_capacity(trie);
+        let mut fail: Vec<usize> = (0..nodes.len()).collect();
+        order.push(0);
+        let mut i = 0;
+        while let Some(&u) = order.get(i) {
+            i += 1;
+            for &(byte, v) in &nodes.get(u)?.children {
+                let v = v as usize;
+                let mut f = u;
+                let target = loop {
+                    if f != u {
+                        if let Some(x) = nodes.get(f)?.child(byte) {
+                            break x;
+                        }
+                    }
+                    if f == 0 || f >= trie {
+                        break waiting(nodes.get(v)?.pending);
+                    }
+                    f = *fail.get(f)?;
+                };
+                *fail.get_mut(v)? = target;
+                order.push(v);
+            }
+        }
+        let mut matches = vec![false; nodes.len()];
+        for &u in &order {
+            let own = nodes.get(u)?.word.is_some();
+            let inherited = u != 0 && matches.get(*fail.get(u)?).copied()?;
+            *matches.get_mut(u)? = own || inherited;
+        }
+        // Numbering: the start, the states where no word ends, then those where words do.
+        let mut ids = vec![0usize; nodes.len()];
+        let mut by_id = Vec::with_capacity(nodes.len());
+        let mut first_match = 0;
+        for pass in [false, true] {
+            if pass {
+                first_match = by_id.len();
+            }
+            for (u, &m) in matches.iter().enumerate() {
+                if m == pass {
+                    *ids.get_mut(u)? = by_id.len();
+                    by_id.push(u);
+                }
+            }
+        }
+        let id16 = |u: usize| ids.get(u).and_then(|&id| u16::try_from(id).ok());
+        let mut rows = vec![0u16; nodes.len() * WIDTH].into_boxed_slice();
+        let row_of = |u: usize| ids.get(u).map(|&id| id * WIDTH);
+        // The start state, and bytes of no word from it.
+        let start = row_of(0)?;
+        for byte in (0u8..=255).filter(|&b| !continues(b)) {
+            let column = usize::from(*classes.get(usize::from(byte))?);
+            let next = nodes.first()?.child(byte).unwrap_or(waiting(follow(byte)));
+            *rows.get_mut(start + column)? = id16(next)?;
+        }
+        for pending in 1..=3 {
+            let next = id16(waiting(pending - 1))?;
+            let row = row_of(waiting(pending))?;
+            rows.get_mut(row..row + WIDTH)?.fill(next);
+        }
+        for &u in order.iter().skip(1) {
+            let row = row_of(u)?;
+            let from = row_of(*fail.get(u)?)?;
+            // A state goes where its failure goes, but where it has a child of its own.
+            if from + WIDTH <= rows.len() && row + WIDTH <= rows.len() {
+                rows.copy_within(from..from + WIDTH, row);
+            }
+            for &(byte, v) in &nodes.get(u)?.children {
+                let column = usize::from(*classes.get(usize::from(byte))?);
+                *rows.get_mut(row + column)? = id16(v as usize)?;
+            }
+        }
+        let mut ends = Vec::with_capacity(by_id.len() - first_match + 1);
+        let mut found = Vec::new();
+        for &u in by_id.get(first_match..)? {
+            ends.push(u32::try_from(found.len()).ok()?);
+            let mut at = u;
+            while at != 0 && at < trie {
+                if let Some(word) = nodes.get(at)?.word {
+                    let len = words.get(word as usize)?.as_ref().len();
+                    found.push((word, u32::try_from(len).ok()?));
+                }
+                at = *fail.get(at)?;
+            }
+        }
+        ends.push(u32::try_from(found.len()).ok()?);
+        let lens = words
+            .iter()
+            .map(|w| u32::try_from(w.as_ref().len()).ok())
+            .collect::<Option<_>>()?;
+        Some(Table {
+            lens,
+            rows,
+            classes,
+            first_match,
+            ends: ends.into_boxed_slice(),
+            words: found.into_boxed_slice(),
+        })
+    }
+
+    /// Calls `each` at every byte of `text` where words end, with the end and the words, as
+    /// (word, byte length): every word, overlapping ones included.
+    #[inline]
+    pub(crate) fn each(&self, text: &str, mut each: impl FnMut(usize, &[(u32, u32)])) {
+        let mut state = 0;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            let column = self.classes.get(usize::from(byte)).copied().unwrap_or(0);
+            // The text is UTF-8, so the row always has the column; the start state is only
+            // a fallback that is never taken.
+            state = self
+                .rows
+                .get((state << SHIFT) | usize::from(column))
+                .map_or(0, |&s| usize::from(s));
+            if state >= self.first_match {
+                let k = state - self.first_match;
+                if let (Some(&from), Some(&to)) = (self.ends.get(k), self.ends.get(k + 1)) {
+                    let words = self
+                        .words
+                        .get(from as usize..to as usize)
+                        .unwrap_or_default();
+                    each(at + 1, words);
+                }
+            }
+        }
+    }
+
+    /// Calls `keep` with each word of `text` as `AhoCorasick`'s leftmost-longest search reads
+    /// them, as (word, start, end): from where the last word ended, the word that starts
+    /// first, and of those the longest. [`each`](Self::each) reports every word by where it
+    /// ends; each is noted at its start (a later one that starts there is longer), and the
+    /// words are then read off from the left.
+    pub(crate) fn leftmost_longest(&self, text: &str, mut keep: impl FnMut(usize, usize, usize)) {
+        // Most messages are short enough for one word of bits and a row on the stack.
+        let mut small_longest = [0u32; 64];
+        let mut small_starts = [0u64; 1];
+        let (mut large_longest, mut large_starts) = (Vec::new(), Vec::new());
+        let (longest, starts): (&mut [u32], &mut [u64]) = if text.len() <= 64 {
+            (&mut small_longest, &mut small_starts)
+        } else {
+            large_longest.resize(text.len(), 0);
+            large_starts.resize(text.len().div_ceil(64), 0);
+            (&mut large_longest, &mut large_starts)
+        };
+        self.each(text, |end, words| {
+            for &(word, len) in words {
+                let Some(start) = end.checked_sub(len as usize) else {
+                    continue;
+                };
+                if let Some(slot) = longest.get_mut(start) {
+                    *slot = word;
+                }
+                if let Some(bits) = starts.get_mut(start / 64) {
+                    *bits |= 1 << (start % 64);
+                }
+            }
+        });
+        let mut from = 0;
+        while let Some(&bits) = starts.get(from / 64) {
+            let left = bits & (u64::MAX << (from % 64));
+            if left == 0 {
+                from = (from / 64 + 1) * 64;
+                continue;
+            }
+            let start = from / 64 * 64 + left.trailing_zeros() as usize;
+            let word = longest.get(start).copied().unwrap_or(0);
+            let end = start + self.lens.get(word as usize).map_or(1, |&len| len as usize);
+            keep(word as usize, start, end);
+            from = end;
+        }
+    }
+
+    /// How many bytes the table holds.
+    #[cfg(test)]
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.rows.len() * 2 + self.ends.len() * 4 + self.words.len() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Table;
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use proptest::prelude::*;
+
+    type Found = Vec<(usize, usize, usize)>;
+    type Ends = Vec<(usize, usize)>;
+
+    fn both(words: &[String], text: &str) -> (Found, Found) {
+        let table = Table::build(words).unwrap();
+        let mut ours = Vec::new();
+        table.leftmost_longest(text, |w, s, e| ours.push((w, s, e)));
+        let theirs = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(words)
+            .unwrap()
+            .find_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        (ours, theirs)
+    }
+
+    fn overlapping(words: &[String], text: &str) -> (Ends, Ends) {
+        let table = Table::build(words).unwrap();
+        let mut ours = Vec::new();
+        table.each(text, |end, found| {
+            ours.extend(found.iter().map(|&(w, _)| (w as usize, end)));
+        });
+        ours.sort_unstable();
+        let mut theirs: Vec<(usize, usize)> = AhoCorasick::new(words)
+            .unwrap()
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.end()))
+            .collect();
+        theirs.sort_unstable();
+        (ours, theirs)
+    }
+
+    #[test]
+    fn reads_words_as_leftmost_longest() {
+        let words: Vec<String> = [
+            "质量",
+            "质量问题",
+            "问题",
+            "二维码",
+            "码",
+            "size",
+            "s",
+            "é",
+            "😀好",
+            "好",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        for text in [
+            "",
+            "质量问题",
+            "质量问",
+            "二维码和码",
+            "sizes s size",
+            "😀好好😀😀好",
+            "café é",
+            "质量质量问题问题",
+            "尺码偏大",
+        ] {
+            let (ours, theirs) = both(&words, text);
+            assert_eq!(ours, theirs, "{text}");
+        }
+        let long = "质量问题二维码".repeat(40);
+        let (ours, theirs) = both(&words, &long);
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn refuses_too_many_classes() {
+        let words: Vec<String> = (0x21u8..0x7F).map(|b| char::from(b).to_string()).collect();
+        assert!(Table::build(&words).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_aho_corasick(
+            words in prop::collection::hash_set("[ab码质量é😀]{1,4}", 1..12),
+            text in "[ab码质量é😀 ]{0,90}",
+        ) {
+            let words: Vec<String> = words.into_iter().collect();
+            let (ours, theirs) = both(&words, &text);
+            prop_assert_eq!(ours, theirs);
+            let (ours, theirs) = overlapping(&words, &text);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+}
