@@ -16,6 +16,7 @@ use regex::{Regex, RegexBuilder};
 use crate::error::PackError;
 use crate::intent::Intent;
 use crate::lexicon::anchors::anchors;
+use crate::lexicon::table::Table;
 use crate::lexicon::{Cue, check_weight, parse_intent};
 use crate::pack::{CueRule, Rule};
 
@@ -50,11 +51,28 @@ pub(crate) struct Rules {
     anchors: Option<AnchorWords>,
     /// For each anchor word, the rules it is a first anchor of.
     owners: Vec<Vec<usize>>,
+    /// The scan keeps one row of bits: the anchor words present, in this many `u64`s, then
+    /// the rules worth a look.
+    word_slots: usize,
+    /// For each rule, where its needs begin in `needs`; one more at the end.
+    need_ends: Vec<usize>,
     /// For each rule, what a message must hold for it to be run, by anchor word: for one of
-    /// the alternatives, a word of each set. Empty for a rule without anchors.
-    needs: Vec<Vec<Vec<Mask>>>,
+    /// the alternatives, a word of each set. None for a rule without anchors.
+    needs: Vec<Need>,
     /// The rules without anchors, tried on every message.
     always: Vec<usize>,
+}
+
+/// One check of a rule's needs: whether a message holds any of the anchor words `bits` in
+/// the `slot`th `u64` of the words present. A set is a run of checks, any of which holds it,
+/// and an alternative a run of sets; `set_end` and `alternative_end` are where the runs end
+/// in `Rules::needs`.
+#[derive(Clone, Copy, Debug)]
+struct Need {
+    slot: usize,
+    bits: u64,
+    set_end: usize,
+    alternative_end: usize,
 }
 
 /// The automaton of the anchor words. It is walked byte by byte rather than through
@@ -62,13 +80,52 @@ pub(crate) struct Rules {
 /// itself on short messages with many one-character anchors.
 #[derive(Clone, Debug)]
 enum AnchorWords {
+    /// The usual case: with, for each state where anchor words end, the bits those words
+    /// set in the scan's row, the words' own and those of the rules they are first anchors of,
+    /// as (slot, bits).
+    Table {
+        table: Box<Table>,
+        marks: Vec<(usize, u64)>,
+        /// For each state where words end, where its marks begin; one more at the end.
+        mark_ends: Vec<usize>,
+    },
+    /// For a pack whose anchor words are too many for the table.
     Dfa(dfa::DFA),
     /// For a pack whose anchor words are too many for a DFA.
     Nfa(nfa::noncontiguous::NFA),
 }
 
 impl AnchorWords {
-    fn build(words: &[String]) -> Result<AnchorWords, PackError> {
+    fn build(
+        words: &[String],
+        owners: &[Vec<usize>],
+        word_slots: usize,
+    ) -> Result<AnchorWords, PackError> {
+        if let Some(table) = Table::build(words) {
+            let mut marks: Vec<(usize, u64)> = Vec::new();
+            let mut mark_ends = Vec::with_capacity(table.match_states() + 1);
+            for k in 0..table.match_states() {
+                mark_ends.push(marks.len());
+                let from = marks.len();
+                for &(word, _) in table.words_at(k) {
+                    let word = word as usize;
+                    let rules = owners.get(word).into_iter().flatten();
+                    for bit in std::iter::once(word).chain(rules.map(|r| word_slots * 64 + r)) {
+                        let mark = marks.get_mut(from..).unwrap_or_default();
+                        match mark.iter_mut().find(|(slot, _)| *slot == bit / 64) {
+                            Some((_, bits)) => *bits |= 1 << (bit % 64),
+                            None => marks.push((bit / 64, 1 << (bit % 64))),
+                        }
+                    }
+                }
+            }
+            mark_ends.push(marks.len());
+            return Ok(AnchorWords::Table {
+                table: Box::new(table),
+                marks,
+                mark_ends,
+            });
+        }
         let error = |e: aho_corasick::BuildError| PackError::Automaton {
             message: e.to_string(),
         };
@@ -89,9 +146,30 @@ impl AnchorWords {
         }
     }
 
-    /// Calls `each` with every anchor word in `text`, overlapping ones included.
-    fn each(&self, text: &str, each: impl FnMut(usize)) {
+    /// Sets in `row` the bits of every anchor word in `text`, overlapping ones included,
+    /// and of the rules they are first anchors of.
+    fn mark(&self, text: &str, row: &mut [u64], owners: &[Vec<usize>], word_slots: usize) {
+        let each = |p: usize| {
+            set_bit(row, p);
+            for &k in owners.get(p).into_iter().flatten() {
+                set_bit(row, word_slots * 64 + k);
+            }
+        };
         match self {
+            AnchorWords::Table {
+                table,
+                marks,
+                mark_ends,
+            } => table.each_state(text, |_, k| {
+                let (Some(&from), Some(&to)) = (mark_ends.get(k), mark_ends.get(k + 1)) else {
+                    return;
+                };
+                for &(slot, bits) in marks.get(from..to).unwrap_or_default() {
+                    if let Some(row) = row.get_mut(slot) {
+                        *row |= bits;
+                    }
+                }
+            }),
             AnchorWords::Dfa(dfa) => walk(dfa, text, each),
             AnchorWords::Nfa(nfa) => walk(nfa, text, each),
         }
@@ -113,10 +191,6 @@ fn walk(automaton: &impl Automaton, text: &str, mut each: impl FnMut(usize)) {
         }
     }
 }
-
-/// A set of anchor words as bits: the words of the bit set that are not zero, with their
-/// index.
-type Mask = Box<[(usize, u64)]>;
 
 /// A rule match, by byte range of the normalised text.
 #[derive(Clone, Copy, Debug)]
@@ -280,38 +354,66 @@ impl Rules {
         }
         // Each set as a mask over the anchor words, so that a message holds a set when the
         // mask meets the words it holds: an AND or two, however long the set.
-        let needs = needs
-            .into_iter()
-            .map(|alternatives: Vec<Vec<Vec<usize>>>| {
-                alternatives
-                    .into_iter()
-                    .map(|sets| {
-                        sets.into_iter()
-                            .map(|set| {
-                                let mut mask: Vec<(usize, u64)> = Vec::new();
-                                for p in set {
-                                    match mask.iter_mut().find(|(w, _)| *w == p / 64) {
-                                        Some((_, bits)) => *bits |= 1 << (p % 64),
-                                        None => mask.push((p / 64, 1 << (p % 64))),
-                                    }
-                                }
-                                mask.into_boxed_slice()
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut flat = Vec::new();
+        let mut need_ends = Vec::with_capacity(needs.len() + 1);
+        for alternatives in needs {
+            let rule = flat.len();
+            need_ends.push(rule);
+            for sets in &alternatives {
+                if sets.is_empty() {
+                    // An alternative that needs nothing: neither does the rule.
+                    flat.truncate(rule);
+                    break;
+                }
+                let alternative = flat.len();
+                for set in sets {
+                    let from = flat.len();
+                    for &p in set {
+                        let mask = flat.get_mut(from..).unwrap_or_default();
+                        match mask.iter_mut().find(|n: &&mut Need| n.slot == p / 64) {
+                            Some(need) => need.bits |= 1 << (p % 64),
+                            None => flat.push(Need {
+                                slot: p / 64,
+                                bits: 1 << (p % 64),
+                                set_end: 0,
+                                alternative_end: 0,
+                            }),
+                        }
+                    }
+                    if flat.len() == from {
+                        // An empty set, never held.
+                        flat.push(Need {
+                            slot: 0,
+                            bits: 0,
+                            set_end: 0,
+                            alternative_end: 0,
+                        });
+                    }
+                    let end = flat.len();
+                    for need in flat.get_mut(from..).unwrap_or_default() {
+                        need.set_end = end;
+                    }
+                }
+                let end = flat.len();
+                for need in flat.get_mut(alternative..).unwrap_or_default() {
+                    need.alternative_end = end;
+                }
+            }
+        }
+        need_ends.push(flat.len());
+        let word_slots = words.len().div_ceil(64);
         let anchors = if words.is_empty() {
             None
         } else {
-            Some(AnchorWords::build(&words)?)
+            Some(AnchorWords::build(&words, &owners, word_slots)?)
         };
         Ok(Rules {
             rules: compiled,
             anchors,
             owners,
-            needs,
+            word_slots,
+            need_ends,
+            needs: flat,
             always,
         })
     }
@@ -320,33 +422,30 @@ impl Rules {
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
         // Bits for the anchor words present and for the rules worth a look; a few hundred
         // words and rules fit on the stack.
-        let mut small_words = [0u64; 8];
-        let mut small_rules = [0u64; 4];
-        let (mut large_words, mut large_rules) = (Vec::new(), Vec::new());
-        let present = bits(&mut small_words, &mut large_words, self.owners.len());
-        let candidates = bits(&mut small_rules, &mut large_rules, self.rules.len());
+        let mut small = [0u64; 12];
+        let mut large = Vec::new();
+        let slots = self.word_slots + self.rules.len().div_ceil(64);
+        let row = if slots <= small.len() {
+            small.get_mut(..slots).unwrap_or_default()
+        } else {
+            large.resize(slots, 0);
+            &mut large
+        };
+        if let Some(automaton) = &self.anchors {
+            automaton.mark(text, row, &self.owners, self.word_slots);
+        }
+        let Some((present, candidates)) = row.split_at_mut_checked(self.word_slots) else {
+            return;
+        };
         for &k in &self.always {
             set_bit(candidates, k);
         }
-        if let Some(automaton) = &self.anchors {
-            automaton.each(text, |p| {
-                set_bit(present, p);
-                for &k in self.owners.get(p).into_iter().flatten() {
-                    set_bit(candidates, k);
-                }
-            });
-        }
-        let holds = |mask: &Mask| {
-            mask.iter()
-                .any(|&(w, bits)| present.get(w).is_some_and(|p| p & bits != 0))
-        };
         for (w, &word) in candidates.iter().enumerate() {
             let mut left = word;
             while left != 0 {
                 let k = w * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;
-                let needs = self.needs.get(k).map_or(&[][..], Vec::as_slice);
-                if !needs.is_empty() && !needs.iter().any(|sets| sets.iter().all(holds)) {
+                if !self.holds(k, present) {
                     continue;
                 }
                 if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
@@ -360,19 +459,35 @@ impl Rules {
         }
     }
 
+    /// Whether the anchor words `present` hold what rule `k` needs: for an alternative, a
+    /// word of each set. A rule without anchors needs nothing.
+    fn holds(&self, k: usize, present: &[u64]) -> bool {
+        let (Some(&from), Some(&to)) = (self.need_ends.get(k), self.need_ends.get(k + 1)) else {
+            return true;
+        };
+        if from == to {
+            return true;
+        }
+        let mut i = from;
+        while let Some(need) = self.needs.get(i).filter(|_| i < to) {
+            if present.get(need.slot).is_some_and(|p| p & need.bits != 0) {
+                // The set is held: on to the next, unless that was the alternative's last.
+                if need.set_end == need.alternative_end {
+                    return true;
+                }
+                i = need.set_end;
+            } else if i + 1 == need.set_end {
+                // The set is not: on to the next alternative.
+                i = need.alternative_end;
+            } else {
+                i += 1;
+            }
+        }
+        false
+    }
+
     pub(crate) fn rule(&self, k: usize) -> Option<&CompiledRule> {
         self.rules.get(k)
-    }
-}
-
-/// `n` bits, zeroed: in `small` when they fit, else in `large`.
-fn bits<'a>(small: &'a mut [u64], large: &'a mut Vec<u64>, n: usize) -> &'a mut [u64] {
-    let words = n.div_ceil(64);
-    if words <= small.len() {
-        small.get_mut(..words).unwrap_or_default()
-    } else {
-        large.resize(words, 0);
-        large
     }
 }
 
@@ -416,4 +531,76 @@ fn first_line(s: &str) -> String {
         .unwrap_or(line)
         .trim()
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Rules;
+    use crate::lexicon::anchors::anchors;
+    use crate::pack::Pack;
+
+    fn builtin() -> Rules {
+        let pack = Pack::builtin().unwrap();
+        Rules::build(&pack.rules, &pack.cue_rules).unwrap()
+    }
+
+    /// The anchor words by index, as the rules were built.
+    fn words(rules: &Rules) -> Vec<String> {
+        let mut words = Vec::new();
+        for rule in &rules.rules {
+            for sets in anchors(rule.regex.as_str()).into_iter().flatten() {
+                for word in sets.into_iter().flatten() {
+                    if !words.contains(&word) {
+                        words.push(word);
+                    }
+                }
+            }
+        }
+        words
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_flat_needs_read_as_the_anchors(seed in prop::collection::vec(any::<u64>(), 8)) {
+            let rules = builtin();
+            let words = words(&rules);
+            // Sparse sets of words present, as in messages.
+            let present: Vec<u64> = seed
+                .iter()
+                .map(|s| s & s.rotate_left(17) & s.rotate_left(29))
+                .take(rules.word_slots)
+                .collect();
+            let has = |w: &String| {
+                words.iter().position(|x| x == w).is_some_and(|p| {
+                    present.get(p / 64).is_some_and(|bits| bits >> (p % 64) & 1 == 1)
+                })
+            };
+            for (k, rule) in rules.rules.iter().enumerate() {
+                let expected = anchors(rule.regex.as_str()).is_none_or(|alternatives| {
+                    alternatives
+                        .iter()
+                        .any(|sets| sets.iter().all(|set| set.iter().any(has)))
+                });
+                prop_assert_eq!(rules.holds(k, &present), expected, "{}", rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_message_marks_its_anchor_words() {
+        let rules = builtin();
+        let words = words(&rules);
+        let text = "什么时候发货,3天能到吗";
+        let mut row = vec![0u64; rules.word_slots + rules.rules.len().div_ceil(64)];
+        if let Some(anchors) = &rules.anchors {
+            anchors.mark(text, &mut row, &rules.owners, rules.word_slots);
+        }
+        for (p, word) in words.iter().enumerate() {
+            let marked = row[p / 64] >> (p % 64) & 1 == 1;
+            assert_eq!(marked, text.contains(word.as_str()), "{word}");
+        }
+    }
 }

@@ -240,6 +240,13 @@ impl Table {
     /// (word, byte length): every word, overlapping ones included.
     #[inline]
     pub(crate) fn each(&self, text: &str, mut each: impl FnMut(usize, &[(u32, u32)])) {
+        self.each_state(text, |end, k| each(end, self.words_at(k)));
+    }
+
+    /// Calls `each` at every byte of `text` where words end, with the end and the state
+    /// reached, numbered among the states where words end (see [`words_at`](Self::words_at)).
+    #[inline]
+    pub(crate) fn each_state(&self, text: &str, mut each: impl FnMut(usize, usize)) {
         let mut state = 0;
         for (at, &byte) in text.as_bytes().iter().enumerate() {
             let column = self.classes.get(usize::from(byte)).copied().unwrap_or(0);
@@ -250,15 +257,25 @@ impl Table {
                 .get((state << SHIFT) | usize::from(column))
                 .map_or(0, |&s| usize::from(s));
             if state >= self.first_match {
-                let k = state - self.first_match;
-                if let (Some(&from), Some(&to)) = (self.ends.get(k), self.ends.get(k + 1)) {
-                    let words = self
-                        .words
-                        .get(from as usize..to as usize)
-                        .unwrap_or_default();
-                    each(at + 1, words);
-                }
+                each(at + 1, state - self.first_match);
             }
+        }
+    }
+
+    /// How many states words end at.
+    pub(crate) fn match_states(&self) -> usize {
+        self.ends.len().saturating_sub(1)
+    }
+
+    /// The words that end at the `k`th state where words end, as (word, byte length),
+    /// longest first.
+    pub(crate) fn words_at(&self, k: usize) -> &[(u32, u32)] {
+        match (self.ends.get(k), self.ends.get(k + 1)) {
+            (Some(&from), Some(&to)) => self
+                .words
+                .get(from as usize..to as usize)
+                .unwrap_or_default(),
+            _ => &[],
         }
     }
 
