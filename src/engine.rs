@@ -416,9 +416,14 @@ impl Engine {
     fn match_words(&self, norm: &Normalized) -> Matched {
         let inner = &*self.inner;
         let mut hits = Vec::with_capacity(16);
-        inner.lexicon.scan(norm.as_str(), &mut hits);
+        let mut anchors = inner.rules.row();
+        inner
+            .lexicon
+            .scan_and_mark(norm.as_str(), &mut hits, &mut anchors);
         let mut rule_hits = Vec::new();
-        inner.rules.scan(norm.as_str(), &mut rule_hits);
+        inner
+            .rules
+            .scan_row(norm.as_str(), &mut anchors, &mut rule_hits);
         let cues = Cues::collect(&inner.lexicon, norm.as_str(), &hits, inner.window);
         Matched {
             hits,

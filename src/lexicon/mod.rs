@@ -20,6 +20,7 @@ use crate::notes::NoteKind;
 use crate::objection::ObjectionKind;
 use crate::pack::Pack;
 use crate::traits::TraitName;
+use rules::{Plan, Row};
 use table::Table;
 
 /// What one word of the automaton means. A word can be several things at once (a term of two
@@ -293,7 +294,7 @@ impl Lexicon {
             word.cues.push(role);
         }
         inherit(&mut words, &patterns)?;
-        let finder = Finder::build(&patterns)?;
+        let finder = Finder::build(&patterns, &Plan::of_pack(pack))?;
         let ascii_edges = patterns
             .iter()
             .map(|p| {
@@ -333,11 +334,23 @@ impl Lexicon {
         })
     }
 
-    /// Finds every word in a normalised message, leftmost-longest, into `out`.
+    /// Finds every word in a normalised message, leftmost-longest, into `out`, and marks the
+    /// rules' anchor words in `row` when the lexicon's table holds them too, which spares the
+    /// rules a walk of their own.
     ///
     /// An ASCII word only counts where it stands alone among ASCII letters and digits, so
     /// `size` matches in `size多大` but not in `sizes`, and `m` never matches inside `cm`.
+    pub(crate) fn scan_and_mark(&self, text: &str, out: &mut Vec<Hit>, row: &mut Row) {
+        self.find(text, out, Some(row));
+    }
+
+    /// As [`scan_and_mark`](Self::scan_and_mark), without a row.
+    #[cfg(test)]
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+        self.find(text, out, None);
+    }
+
+    fn find(&self, text: &str, out: &mut Vec<Hit>, row: Option<&mut Row>) {
         let mut keep = |word: usize, start: usize, end: usize| {
             let bytes = text.as_bytes();
             let (ascii_start, ascii_end) = self.ascii_edges.get(word).copied().unwrap_or_default();
@@ -351,9 +364,13 @@ impl Lexicon {
                 out.push(Hit { word, start, end });
             }
         };
-        match &self.finder {
-            Finder::Table(table) => table.leftmost_longest(text, keep),
-            Finder::Nfa(automaton) => {
+        match (&self.finder, row) {
+            (Finder::Table(table, true), Some(row)) => {
+                table.leftmost_longest(text, keep, row.bits());
+                row.marked = true;
+            }
+            (Finder::Table(table, _), _) => table.leftmost_longest(text, keep, &mut []),
+            (Finder::Nfa(automaton), _) => {
                 for m in automaton.find_iter(text) {
                     keep(m.pattern().as_usize(), m.start(), m.end());
                 }
@@ -399,16 +416,23 @@ impl Lexicon {
 /// What finds the words in a message.
 #[derive(Clone, Debug)]
 enum Finder {
-    Table(Box<Table>),
+    /// With whether the table holds the rules' anchor words too, and marks them.
+    Table(Box<Table>, bool),
     /// For a lexicon too large for the table. A contiguous NFA, not a DFA: the engine builds
     /// faster and holds much less (README, Performance).
     Nfa(AhoCorasick),
 }
 
 impl Finder {
-    fn build(patterns: &[String]) -> Result<Finder, PackError> {
-        if let Some(table) = Table::build(patterns) {
-            return Ok(Finder::Table(Box::new(table)));
+    fn build(patterns: &[String], plan: &Plan) -> Result<Finder, PackError> {
+        if !plan.words.is_empty() {
+            if let Some(mut table) = Table::build(patterns, &plan.words) {
+                table.set_marks(plan.marks(&table, |k| table.others_at(k).iter().copied()));
+                return Ok(Finder::Table(Box::new(table), true));
+            }
+        }
+        if let Some(table) = Table::build(patterns, &[] as &[&str]) {
+            return Ok(Finder::Table(Box::new(table), false));
         }
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -585,7 +609,7 @@ mod tests {
     #[test]
     fn the_table_holds_the_builtin_lexicon_in_little_memory() {
         let lexicon = builtin();
-        let Finder::Table(table) = &lexicon.finder else {
+        let Finder::Table(table, true) = &lexicon.finder else {
             panic!("the built-in lexicon fell back to the NFA");
         };
         assert!(table.memory_usage() < 3 << 19, "{}", table.memory_usage());

@@ -18,7 +18,7 @@ use crate::intent::Intent;
 use crate::lexicon::anchors::anchors;
 use crate::lexicon::table::Table;
 use crate::lexicon::{Cue, check_weight, parse_intent};
-use crate::pack::{CueRule, Rule};
+use crate::pack::{CueRule, Pack, Rule};
 
 const DFA_CACHE: usize = 16 << 20;
 const SIZE_LIMIT: usize = 16 << 20;
@@ -83,12 +83,7 @@ enum AnchorWords {
     /// The usual case: with, for each state where anchor words end, the bits those words
     /// set in the scan's row, the words' own and those of the rules they are first anchors of,
     /// as (slot, bits).
-    Table {
-        table: Box<Table>,
-        marks: Vec<(usize, u64)>,
-        /// For each state where words end, where its marks begin; one more at the end.
-        mark_ends: Vec<usize>,
-    },
+    Table(Box<Table>),
     /// For a pack whose anchor words are too many for the table.
     Dfa(dfa::DFA),
     /// For a pack whose anchor words are too many for a DFA.
@@ -96,35 +91,11 @@ enum AnchorWords {
 }
 
 impl AnchorWords {
-    fn build(
-        words: &[String],
-        owners: &[Vec<usize>],
-        word_slots: usize,
-    ) -> Result<AnchorWords, PackError> {
-        if let Some(table) = Table::build(words) {
-            let mut marks: Vec<(usize, u64)> = Vec::new();
-            let mut mark_ends = Vec::with_capacity(table.match_states() + 1);
-            for k in 0..table.match_states() {
-                mark_ends.push(marks.len());
-                let from = marks.len();
-                for &(word, _) in table.words_at(k) {
-                    let word = word as usize;
-                    let rules = owners.get(word).into_iter().flatten();
-                    for bit in std::iter::once(word).chain(rules.map(|r| word_slots * 64 + r)) {
-                        let mark = marks.get_mut(from..).unwrap_or_default();
-                        match mark.iter_mut().find(|(slot, _)| *slot == bit / 64) {
-                            Some((_, bits)) => *bits |= 1 << (bit % 64),
-                            None => marks.push((bit / 64, 1 << (bit % 64))),
-                        }
-                    }
-                }
-            }
-            mark_ends.push(marks.len());
-            return Ok(AnchorWords::Table {
-                table: Box::new(table),
-                marks,
-                mark_ends,
-            });
+    fn build(plan: &Plan) -> Result<AnchorWords, PackError> {
+        let words = &plan.words;
+        if let Some(mut table) = Table::build(words, &[] as &[&str]) {
+            table.set_marks(plan.marks(&table, |k| table.words_at(k).iter().map(|&(w, _)| w)));
+            return Ok(AnchorWords::Table(Box::new(table)));
         }
         let error = |e: aho_corasick::BuildError| PackError::Automaton {
             message: e.to_string(),
@@ -156,22 +127,133 @@ impl AnchorWords {
             }
         };
         match self {
-            AnchorWords::Table {
-                table,
-                marks,
-                mark_ends,
-            } => table.each_state(text, |_, k| {
-                let (Some(&from), Some(&to)) = (mark_ends.get(k), mark_ends.get(k + 1)) else {
-                    return;
-                };
-                for &(slot, bits) in marks.get(from..to).unwrap_or_default() {
-                    if let Some(row) = row.get_mut(slot) {
-                        *row |= bits;
-                    }
-                }
-            }),
+            AnchorWords::Table(table) => table.mark(text, row),
             AnchorWords::Dfa(dfa) => walk(dfa, text, each),
             AnchorWords::Nfa(nfa) => walk(nfa, text, each),
+        }
+    }
+}
+
+/// The rules' anchor words, numbered in the order the rules first name them, and what each
+/// rule needs of them. The lexicon reads it too, to find the anchor words in the same walk as
+/// its own (see [`Row`]).
+pub(crate) struct Plan {
+    pub(crate) words: Vec<String>,
+    /// For each anchor word, the rules it is a first anchor of.
+    owners: Vec<Vec<usize>>,
+    /// For each rule, by anchor word: for one of the alternatives, a word of each set. Empty
+    /// for a rule without anchors.
+    needs: Vec<Vec<Vec<Vec<usize>>>>,
+    /// The rules without anchors.
+    always: Vec<usize>,
+}
+
+impl Plan {
+    /// The plan for the rules of `patterns`, in the order the rules are compiled.
+    pub(crate) fn of<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Plan {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut needs = Vec::new();
+        let mut always = Vec::new();
+        for (k, pattern) in patterns.into_iter().enumerate() {
+            let Some(found) = anchors(pattern) else {
+                always.push(k);
+                needs.push(Vec::new());
+                continue;
+            };
+            // A rule is looked at when a word of an alternative's first (most selective) set
+            // is present; the other sets are checked then.
+            let mut id = |word: String, first: bool| {
+                let p = match words.iter().position(|w| *w == word) {
+                    Some(p) => p,
+                    None => {
+                        words.push(word);
+                        owners.push(Vec::new());
+                        words.len() - 1
+                    }
+                };
+                if let Some(list) = owners.get_mut(p).filter(|_| first) {
+                    if list.last() != Some(&k) {
+                        list.push(k);
+                    }
+                }
+                p
+            };
+            let by_id: Vec<Vec<Vec<usize>>> = found
+                .into_iter()
+                .map(|sets| {
+                    sets.into_iter()
+                        .enumerate()
+                        .map(|(j, set)| set.into_iter().map(|w| id(w, j == 0)).collect())
+                        .collect()
+                })
+                .collect();
+            needs.push(by_id);
+        }
+        Plan {
+            words,
+            owners,
+            needs,
+            always,
+        }
+    }
+
+    /// The plan of a pack's rules and cue rules.
+    pub(crate) fn of_pack(pack: &Pack) -> Plan {
+        let rules = pack.rules.iter().map(|r| r.pattern.as_str());
+        Plan::of(rules.chain(pack.cue_rules.iter().map(|c| c.pattern.as_str())))
+    }
+
+    /// How many `u64`s of a [`Row`] the anchor words take.
+    fn word_slots(&self) -> usize {
+        self.words.len().div_ceil(64)
+    }
+
+    /// For each state of `table` where words end, the bits its anchor words set in a
+    /// [`Row`]: their own and those of the rules they are first anchors of.
+    pub(crate) fn marks<I: Iterator<Item = u32>>(
+        &self,
+        table: &Table,
+        words_at: impl Fn(usize) -> I,
+    ) -> Vec<Vec<(usize, u64)>> {
+        let rules = self.word_slots() * 64;
+        let mut all = Vec::with_capacity(table.match_states());
+        for k in 0..table.match_states() {
+            let mut marks: Vec<(usize, u64)> = Vec::new();
+            for word in words_at(k) {
+                let word = word as usize;
+                let owners = self.owners.get(word).into_iter().flatten();
+                for bit in std::iter::once(word).chain(owners.map(|r| rules + r)) {
+                    match marks.iter_mut().find(|(slot, _)| *slot == bit / 64) {
+                        Some((_, bits)) => *bits |= 1 << (bit % 64),
+                        None => marks.push((bit / 64, 1 << (bit % 64))),
+                    }
+                }
+            }
+            all.push(marks);
+        }
+        all
+    }
+}
+
+/// The bits a message's anchor words set: the words present, then the rules worth a look.
+/// The lexicon's scan fills it when its table holds the anchor words too, which spares the
+/// rules a walk of their own.
+pub(crate) struct Row {
+    /// A few hundred words and rules fit on the stack.
+    small: [u64; 12],
+    large: Vec<u64>,
+    slots: usize,
+    /// Whether the anchor words are marked.
+    pub(crate) marked: bool,
+}
+
+impl Row {
+    pub(crate) fn bits(&mut self) -> &mut [u64] {
+        if self.slots <= self.small.len() {
+            self.small.get_mut(..self.slots).unwrap_or_default()
+        } else {
+            &mut self.large
         }
     }
 }
@@ -313,53 +395,15 @@ impl Rules {
                 regex,
             });
         }
-        let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut needs = Vec::with_capacity(compiled.len());
-        let mut always = Vec::new();
-        for (k, rule) in compiled.iter().enumerate() {
-            let Some(found) = anchors(rule.regex.as_str()) else {
-                always.push(k);
-                needs.push(Vec::new());
-                continue;
-            };
-            // A rule is looked at when a word of an alternative's first (most selective) set
-            // is present; the other sets are checked then.
-            let mut id = |word: String, first: bool| {
-                let p = match words.iter().position(|w| *w == word) {
-                    Some(p) => p,
-                    None => {
-                        words.push(word);
-                        owners.push(Vec::new());
-                        words.len() - 1
-                    }
-                };
-                if let Some(list) = owners.get_mut(p).filter(|_| first) {
-                    if list.last() != Some(&k) {
-                        list.push(k);
-                    }
-                }
-                p
-            };
-            let by_id: Vec<Vec<Vec<usize>>> = found
-                .into_iter()
-                .map(|sets| {
-                    sets.into_iter()
-                        .enumerate()
-                        .map(|(j, set)| set.into_iter().map(|w| id(w, j == 0)).collect())
-                        .collect()
-                })
-                .collect();
-            needs.push(by_id);
-        }
+        let plan = Plan::of(compiled.iter().map(|r| r.regex.as_str()));
         // Each set as a mask over the anchor words, so that a message holds a set when the
         // mask meets the words it holds: an AND or two, however long the set.
         let mut flat = Vec::new();
-        let mut need_ends = Vec::with_capacity(needs.len() + 1);
-        for alternatives in needs {
+        let mut need_ends = Vec::with_capacity(plan.needs.len() + 1);
+        for alternatives in &plan.needs {
             let rule = flat.len();
             need_ends.push(rule);
-            for sets in &alternatives {
+            for sets in alternatives {
                 if sets.is_empty() {
                     // An alternative that needs nothing: neither does the rule.
                     flat.truncate(rule);
@@ -401,37 +445,43 @@ impl Rules {
             }
         }
         need_ends.push(flat.len());
-        let word_slots = words.len().div_ceil(64);
-        let anchors = if words.is_empty() {
+        let anchors = if plan.words.is_empty() {
             None
         } else {
-            Some(AnchorWords::build(&words, &owners, word_slots)?)
+            Some(AnchorWords::build(&plan)?)
         };
         Ok(Rules {
             rules: compiled,
             anchors,
-            owners,
-            word_slots,
+            word_slots: plan.word_slots(),
+            owners: plan.owners,
             need_ends,
             needs: flat,
-            always,
+            always: plan.always,
         })
     }
 
-    /// Every rule that matches, with the span of its first match.
-    pub(crate) fn scan(&self, text: &str, out: &mut Vec<RuleHit>) {
-        // Bits for the anchor words present and for the rules worth a look; a few hundred
-        // words and rules fit on the stack.
-        let mut small = [0u64; 12];
-        let mut large = Vec::new();
+    /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked.
+    pub(crate) fn row(&self) -> Row {
         let slots = self.word_slots + self.rules.len().div_ceil(64);
-        let row = if slots <= small.len() {
-            small.get_mut(..slots).unwrap_or_default()
-        } else {
-            large.resize(slots, 0);
-            &mut large
+        let mut row = Row {
+            small: [0; 12],
+            large: Vec::new(),
+            slots,
+            marked: false,
         };
-        if let Some(automaton) = &self.anchors {
+        if slots > row.small.len() {
+            row.large.resize(slots, 0);
+        }
+        row
+    }
+
+    /// Every rule that matches `text`, with the span of its first match. The anchor words of
+    /// `text` are marked in `row` already if its `marked` says so.
+    pub(crate) fn scan_row(&self, text: &str, row: &mut Row, out: &mut Vec<RuleHit>) {
+        let marked = row.marked;
+        let row = row.bits();
+        if let Some(automaton) = self.anchors.as_ref().filter(|_| !marked) {
             automaton.mark(text, row, &self.owners, self.word_slots);
         }
         let Some((present, candidates)) = row.split_at_mut_checked(self.word_slots) else {
@@ -537,7 +587,7 @@ fn first_line(s: &str) -> String {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Rules;
+    use super::{Plan, Rules};
     use crate::lexicon::anchors::anchors;
     use crate::pack::Pack;
 
@@ -594,13 +644,42 @@ mod tests {
         let rules = builtin();
         let words = words(&rules);
         let text = "什么时候发货,3天能到吗";
-        let mut row = vec![0u64; rules.word_slots + rules.rules.len().div_ceil(64)];
+        let mut row = rules.row();
         if let Some(anchors) = &rules.anchors {
-            anchors.mark(text, &mut row, &rules.owners, rules.word_slots);
+            anchors.mark(text, row.bits(), &rules.owners, rules.word_slots);
         }
         for (p, word) in words.iter().enumerate() {
-            let marked = row[p / 64] >> (p % 64) & 1 == 1;
+            let marked = row.bits()[p / 64] >> (p % 64) & 1 == 1;
             assert_eq!(marked, text.contains(word.as_str()), "{word}");
         }
+        // The lexicon's walk marks the same bits, of the words and of the rules.
+        let pack = Pack::builtin().unwrap();
+        let lexicon = crate::lexicon::Lexicon::build(&pack).unwrap();
+        for text in [
+            text,
+            "",
+            "在吗",
+            "3天能到吗?160斤穿什么码,发票补寄一下",
+            "aBc 12kg~!",
+        ] {
+            let mut own = rules.row();
+            if let Some(anchors) = &rules.anchors {
+                anchors.mark(text, own.bits(), &rules.owners, rules.word_slots);
+            }
+            let mut shared = rules.row();
+            lexicon.scan_and_mark(text, &mut Vec::new(), &mut shared);
+            assert!(shared.marked);
+            assert_eq!(own.bits(), shared.bits(), "{text}");
+            // And the rules find the same, marked by the lexicon or by themselves.
+            let spans = |row: &mut super::Row| {
+                let mut out = Vec::new();
+                rules.scan_row(text, row, &mut out);
+                out.iter()
+                    .map(|h| (h.rule, h.start, h.end))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(spans(&mut shared), spans(&mut rules.row()), "{text}");
+        }
+        assert_eq!(Plan::of_pack(&pack).words, words);
     }
 }

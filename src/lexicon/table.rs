@@ -27,13 +27,26 @@ pub(crate) struct Table {
     classes: [u8; 256],
     /// The first state where a word ends.
     first_match: usize,
-    /// For each state from `first_match` on, where its words begin in `words`; one more at the
-    /// end.
-    ends: Box<[u32]>,
+    /// For each state from `first_match` on, its words and marks.
+    outs: Box<[Out]>,
     /// The words that end at each match state, as (word, byte length), longest first.
     words: Box<[(u32, u32)]>,
+    /// The bits each match state sets in a row of the caller's, as (slot, bits); see
+    /// [`set_marks`](Table::set_marks).
+    marks: Box<[(usize, u64)]>,
     /// The byte length of each word.
     lens: Box<[u32]>,
+    /// As `ends`, for `others`.
+    other_ends: Box<[u32]>,
+    /// The words of the second list that end at each match state.
+    others: Box<[u32]>,
+}
+
+/// Where the words and the marks of a match state lie in `Table::words` and `Table::marks`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Out {
+    words: (u32, u32),
+    marks: (u32, u32),
 }
 
 /// A state of the trie the table is built from.
@@ -41,6 +54,8 @@ pub(crate) struct Table {
 struct Node {
     children: Vec<(u8, u32)>,
     word: Option<u32>,
+    /// The word of the second list it ends.
+    other: Option<u32>,
     /// How many bytes of its last character the node's text still lacks.
     pending: u8,
 }
@@ -69,9 +84,11 @@ fn continues(byte: u8) -> bool {
 }
 
 impl Table {
-    /// The table of `words` (distinct, non-empty), or `None` when they need more states than a
-    /// `u16` numbers or more byte classes than a row has columns.
-    pub(crate) fn build<S: AsRef<str>>(words: &[S]) -> Option<Table> {
+    /// The table of `words` and `others`, two lists of distinct, non-empty words that may
+    /// share some, or `None` when they need more states than a `u16` numbers or more byte
+    /// classes than a row has columns. Only `words` are reported with their lengths; of
+    /// `others`, see [`others_at`](Self::others_at).
+    pub(crate) fn build<S: AsRef<str>, T: AsRef<str>>(words: &[S], others: &[T]) -> Option<Table> {
         let mut nodes = vec![Node::default()];
         let mut classes = [0u8; 256];
         for (byte, class) in (0u8..=255).zip(classes.iter_mut()) {
@@ -82,9 +99,21 @@ impl Table {
             };
         }
         let mut width = FIRST_CLASS;
-        for (k, word) in words.iter().enumerate() {
+        let all = words
+            .iter()
+            .map(AsRef::as_ref)
+            .enumerate()
+            .map(|(k, w)| (k, w, false))
+            .chain(
+                others
+                    .iter()
+                    .map(AsRef::as_ref)
+                    .enumerate()
+                    .map(|(k, w)| (k, w, true)),
+            );
+        for (k, word, other) in all {
             let mut at = 0usize;
-            for &byte in word.as_ref().as_bytes() {
+            for &byte in word.as_bytes() {
                 let node = nodes.get(at)?;
                 let next = match node.child(byte) {
                     Some(n) => n,
@@ -116,8 +145,13 @@ impl Table {
                 at = next;
             }
             let node = nodes.get_mut(at)?;
-            if node.word.is_none() {
-                node.word = Some(u32::try_from(k).ok()?);
+            let slot = if other {
+                &mut node.other
+            } else {
+                &mut node.word
+            };
+            if slot.is_none() {
+                *slot = Some(u32::try_from(k).ok()?);
             }
         }
         // The states that wait for the last one, two or three bytes of a character.
@@ -162,7 +196,8 @@ impl Table {
         }
         let mut matches = vec![false; nodes.len()];
         for &u in &order {
-            let own = nodes.get(u)?.word.is_some();
+            let node = nodes.get(u)?;
+            let own = node.word.is_some() || node.other.is_some();
             let inherited = u != 0 && matches.get(*fail.get(u)?).copied()?;
             *matches.get_mut(u)? = own || inherited;
         }
@@ -208,20 +243,29 @@ impl Table {
                 *rows.get_mut(row + column)? = id16(v as usize)?;
             }
         }
-        let mut ends = Vec::with_capacity(by_id.len() - first_match + 1);
+        let mut outs = Vec::with_capacity(by_id.len() - first_match);
         let mut found = Vec::new();
+        let mut other_ends = Vec::with_capacity(by_id.len() - first_match + 1);
+        let mut others_found = Vec::new();
         for &u in by_id.get(first_match..)? {
-            ends.push(u32::try_from(found.len()).ok()?);
+            let from = u32::try_from(found.len()).ok()?;
+            other_ends.push(u32::try_from(others_found.len()).ok()?);
             let mut at = u;
             while at != 0 && at < trie {
-                if let Some(word) = nodes.get(at)?.word {
+                let node = nodes.get(at)?;
+                if let Some(word) = node.word {
                     let len = words.get(word as usize)?.as_ref().len();
                     found.push((word, u32::try_from(len).ok()?));
                 }
+                others_found.extend(node.other);
                 at = *fail.get(at)?;
             }
+            outs.push(Out {
+                words: (from, u32::try_from(found.len()).ok()?),
+                marks: (0, 0),
+            });
         }
-        ends.push(u32::try_from(found.len()).ok()?);
+        other_ends.push(u32::try_from(others_found.len()).ok()?);
         let lens = words
             .iter()
             .map(|w| u32::try_from(w.as_ref().len()).ok())
@@ -231,14 +275,17 @@ impl Table {
             rows,
             classes,
             first_match,
-            ends: ends.into_boxed_slice(),
+            outs: outs.into_boxed_slice(),
             words: found.into_boxed_slice(),
+            marks: Box::default(),
+            other_ends: other_ends.into_boxed_slice(),
+            others: others_found.into_boxed_slice(),
         })
     }
 
     /// Calls `each` at every byte of `text` where words end, with the end and the words, as
     /// (word, byte length): every word, overlapping ones included.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn each(&self, text: &str, mut each: impl FnMut(usize, &[(u32, u32)])) {
         self.each_state(text, |end, k| each(end, self.words_at(k)));
     }
@@ -264,15 +311,63 @@ impl Table {
 
     /// How many states words end at.
     pub(crate) fn match_states(&self) -> usize {
-        self.ends.len().saturating_sub(1)
+        self.outs.len()
     }
 
     /// The words that end at the `k`th state where words end, as (word, byte length),
     /// longest first.
     pub(crate) fn words_at(&self, k: usize) -> &[(u32, u32)] {
-        match (self.ends.get(k), self.ends.get(k + 1)) {
+        self.outs.get(k).map_or(&[], |out| {
+            let (from, to) = out.words;
+            self.words
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+        })
+    }
+
+    /// Gives each state where words end the bits it sets in a row of the caller's, by
+    /// [`mark`](Self::mark) or [`leftmost_longest`](Self::leftmost_longest): `marks[k]`, as
+    /// (slot, bits), for the `k`th.
+    pub(crate) fn set_marks(&mut self, marks: Vec<Vec<(usize, u64)>>) {
+        let mut flat = Vec::new();
+        for (out, list) in self.outs.iter_mut().zip(marks) {
+            let from = u32::try_from(flat.len()).unwrap_or(u32::MAX);
+            flat.extend(list);
+            out.marks = (from, u32::try_from(flat.len()).unwrap_or(u32::MAX));
+        }
+        self.marks = flat.into_boxed_slice();
+    }
+
+    /// Sets in `row` the bits of the `k`th state where words end.
+    #[inline]
+    fn apply(&self, k: usize, row: &mut [u64]) {
+        let Some(&Out {
+            marks: (from, to), ..
+        }) = self.outs.get(k)
+        else {
+            return;
+        };
+        for &(slot, bits) in self
+            .marks
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
+        {
+            if let Some(row) = row.get_mut(slot) {
+                *row |= bits;
+            }
+        }
+    }
+
+    /// Sets in `row` the bits of every state where words end that a walk of `text` reaches.
+    pub(crate) fn mark(&self, text: &str, row: &mut [u64]) {
+        self.each_state(text, |_, k| self.apply(k, row));
+    }
+
+    /// The words of the second list that end at the `k`th state where words end.
+    pub(crate) fn others_at(&self, k: usize) -> &[u32] {
+        match (self.other_ends.get(k), self.other_ends.get(k + 1)) {
             (Some(&from), Some(&to)) => self
-                .words
+                .others
                 .get(from as usize..to as usize)
                 .unwrap_or_default(),
             _ => &[],
@@ -284,7 +379,14 @@ impl Table {
     /// first, and of those the longest. [`each`](Self::each) reports every word by where it
     /// ends; each is noted at its start (a later one that starts there is longer), and the
     /// words are then read off from the left.
-    pub(crate) fn leftmost_longest(&self, text: &str, mut keep: impl FnMut(usize, usize, usize)) {
+    ///
+    /// It also marks `row` as [`mark`](Self::mark) does.
+    pub(crate) fn leftmost_longest(
+        &self,
+        text: &str,
+        mut keep: impl FnMut(usize, usize, usize),
+        row: &mut [u64],
+    ) {
         // Most messages are short enough for one word of bits and a row on the stack.
         let mut small_longest = [0u32; 64];
         let mut small_starts = [0u64; 1];
@@ -296,8 +398,26 @@ impl Table {
             large_starts.resize(text.len().div_ceil(64), 0);
             (&mut large_longest, &mut large_starts)
         };
-        self.each(text, |end, words| {
-            for &(word, len) in words {
+        self.each_state(text, |end, k| {
+            let Some(out) = self.outs.get(k) else {
+                return;
+            };
+            let (from, to) = out.marks;
+            for &(slot, bits) in self
+                .marks
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+            {
+                if let Some(row) = row.get_mut(slot) {
+                    *row |= bits;
+                }
+            }
+            let (from, to) = out.words;
+            for &(word, len) in self
+                .words
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+            {
                 let Some(start) = end.checked_sub(len as usize) else {
                     continue;
                 };
@@ -327,7 +447,7 @@ impl Table {
     /// How many bytes the table holds.
     #[cfg(test)]
     pub(crate) fn memory_usage(&self) -> usize {
-        self.rows.len() * 2 + self.ends.len() * 4 + self.words.len() * 8
+        self.rows.len() * 2 + self.outs.len() * 16 + self.words.len() * 8 + self.marks.len() * 16
     }
 }
 
@@ -341,9 +461,9 @@ mod tests {
     type Ends = Vec<(usize, usize)>;
 
     fn both(words: &[String], text: &str) -> (Found, Found) {
-        let table = Table::build(words).unwrap();
+        let table = Table::build(words, &[] as &[&str]).unwrap();
         let mut ours = Vec::new();
-        table.leftmost_longest(text, |w, s, e| ours.push((w, s, e)));
+        table.leftmost_longest(text, |w, s, e| ours.push((w, s, e)), &mut []);
         let theirs = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(words)
@@ -355,7 +475,7 @@ mod tests {
     }
 
     fn overlapping(words: &[String], text: &str) -> (Ends, Ends) {
-        let table = Table::build(words).unwrap();
+        let table = Table::build(words, &[] as &[&str]).unwrap();
         let mut ours = Vec::new();
         table.each(text, |end, found| {
             ours.extend(found.iter().map(|&(w, _)| (w as usize, end)));
@@ -408,7 +528,7 @@ mod tests {
     #[test]
     fn refuses_too_many_classes() {
         let words: Vec<String> = (0x21u8..0x7F).map(|b| char::from(b).to_string()).collect();
-        assert!(Table::build(&words).is_none());
+        assert!(Table::build(&words, &[] as &[&str]).is_none());
     }
 
     proptest! {
