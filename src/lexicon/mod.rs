@@ -1,7 +1,8 @@
-//! Stage 2, match: one Aho-Corasick automaton over every word of the pack (intent terms,
-//! negation cues, blockers), the pack's regex rules, and the fallback's word segmenter.
+//! Stage 2, match: one automaton over every word of the pack (intent terms, negation cues,
+//! blockers) and the anchor words of its regex rules (see [`table`]), the rules, and the
+//! fallback's word segmenter.
 //!
-//! The automaton runs leftmost-longest, so at each position the longest word wins: a blocker
+//! The words are read leftmost-longest, so at each position the longest word wins: a blocker
 //! such as 二维码 hides the 码 inside it, and 质量问题 is read as one term rather than two.
 
 pub(crate) mod anchors;

@@ -1,6 +1,7 @@
-//! The pack's regex rules. Each rule's literal anchors (see [`anchors`](super::anchors)) go
-//! into one automaton; a message is scanned for them once, and only the rules whose anchors it
-//! holds run their regexes.
+//! The pack's regex rules. Each rule's literal anchors (see [`anchors`](super::anchors)) are
+//! found in the same walk as the lexicon's words (see [`Row`]), or by an automaton of their own
+//! when the lexicon's table cannot hold them; only the rules whose anchors a message holds run
+//! their regexes.
 //!
 //! Two settings matter on Chinese text (measured in `../shared/research/perf-baselines.md`): a
 //! Unicode `\b` sends every non-ASCII message to the slow engine, so it is refused; and the
@@ -75,9 +76,10 @@ struct Need {
     alternative_end: usize,
 }
 
-/// The automaton of the anchor words. It is walked byte by byte rather than through
-/// `AhoCorasick`'s overlapping iterator, whose bookkeeping per match cost more than the walk
-/// itself on short messages with many one-character anchors.
+/// The automaton of the anchor words alone, for when the lexicon's walk does not mark them.
+/// It is walked byte by byte rather than through `AhoCorasick`'s overlapping iterator, whose
+/// bookkeeping per match cost more than the walk itself on short messages with many
+/// one-character anchors.
 #[derive(Clone, Debug)]
 enum AnchorWords {
     /// The usual case: with, for each state where anchor words end, the bits those words
