@@ -380,7 +380,7 @@ impl Engine {
     /// range of `message` on `char` boundaries.
     pub fn analyze(&self, message: &str) -> Analysis {
         let norm = normalize(message);
-        let matched = self.match_words(&norm);
+        let matched = self.match_words(&norm, true);
         let quantities = extract::quantities(&norm);
         let intents = self.intents(message, &norm, &matched, &quantities);
         self.finish(message, norm, matched, quantities, intents)
@@ -388,15 +388,21 @@ impl Engine {
 
     /// Not part of the API: runs the analysis of `message` up to and including a stage, for
     /// the benches that time each stage (`benches/hot_path.rs`). Stages: 0 normalise, 1 match
-    /// (terms and rules), 2 quantities, 3 intents; anything else the whole analysis. Returns
-    /// a number that depends on the work done, so it cannot be optimised away.
+    /// (terms and rules), 2 quantities, 3 intents; anything else the whole analysis. Stage
+    /// 5 is stage 1 without the rules' regexes (the words and the anchors alone), so that
+    /// `profile stages` can tell the walk from the regexes. Returns a number that depends on
+    /// the work done, so it cannot be optimised away.
     #[doc(hidden)]
     pub fn __analyze_upto(&self, message: &str, stage: u8) -> usize {
         let norm = normalize(message);
         if stage == 0 {
             return norm.as_str().len();
         }
-        let matched = self.match_words(&norm);
+        if stage == 5 {
+            let matched = self.match_words(&norm, false);
+            return matched.hits.len();
+        }
+        let matched = self.match_words(&norm, true);
         if stage == 1 {
             return matched.hits.len() + matched.rule_hits.len();
         }
@@ -412,8 +418,9 @@ impl Engine {
         a.intents.len() + a.traits.len() + a.notes.len()
     }
 
-    /// Stage 2: the lexicon's words and the pack's rules in the normalised message.
-    fn match_words(&self, norm: &Normalized) -> Matched {
+    /// Stage 2: the lexicon's words and the pack's rules in the normalised message; the
+    /// rules' regexes only with `rules` (false only for profiling).
+    fn match_words(&self, norm: &Normalized, rules: bool) -> Matched {
         let inner = &*self.inner;
         let mut hits = Vec::with_capacity(16);
         let mut anchors = inner.rules.row();
@@ -421,9 +428,11 @@ impl Engine {
             .lexicon
             .scan_and_mark(norm.as_str(), &mut hits, &mut anchors);
         let mut rule_hits = Vec::new();
-        inner
-            .rules
-            .scan_row(norm.as_str(), &mut anchors, &mut rule_hits);
+        if rules {
+            inner
+                .rules
+                .scan_row(norm.as_str(), &mut anchors, &mut rule_hits);
+        }
         let cues = Cues::collect(&inner.lexicon, norm.as_str(), &hits, inner.window);
         Matched {
             hits,
