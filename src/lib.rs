@@ -81,6 +81,7 @@
 //! the `regex` crate, whose matching time is linear in the message length.
 
 pub mod analysis;
+mod bits;
 mod engine;
 mod error;
 pub mod extract;

@@ -14,6 +14,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{Anchored, MatchKind, dfa, nfa};
 use regex::{Regex, RegexBuilder};
 
+use crate::bits::Bits;
 use crate::error::PackError;
 use crate::intent::Intent;
 use crate::lexicon::anchors::anchors;
@@ -242,21 +243,14 @@ impl Plan {
 /// The lexicon's scan fills it when its table holds the anchor words too, which spares the
 /// rules a walk of their own.
 pub(crate) struct Row {
-    /// A few hundred words and rules fit on the stack.
-    small: [u64; 12],
-    large: Vec<u64>,
-    slots: usize,
+    bits: Bits,
     /// Whether the anchor words are marked.
     pub(crate) marked: bool,
 }
 
 impl Row {
     pub(crate) fn bits(&mut self) -> &mut [u64] {
-        if self.slots <= self.small.len() {
-            self.small.get_mut(..self.slots).unwrap_or_default()
-        } else {
-            &mut self.large
-        }
+        self.bits.words_mut()
     }
 }
 
@@ -465,17 +459,10 @@ impl Rules {
 
     /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked.
     pub(crate) fn row(&self) -> Row {
-        let slots = self.word_slots + self.rules.len().div_ceil(64);
-        let mut row = Row {
-            small: [0; 12],
-            large: Vec::new(),
-            slots,
+        Row {
+            bits: Bits::new(self.word_slots + self.rules.len().div_ceil(64)),
             marked: false,
-        };
-        if slots > row.small.len() {
-            row.large.resize(slots, 0);
         }
-        row
     }
 
     /// Every rule that matches `text`, with the span of its first match. The anchor words of

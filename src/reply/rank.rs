@@ -20,6 +20,7 @@ use super::{
     STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
 };
 use crate::analysis::Analysis;
+use crate::bits::Bits;
 use crate::intent::Intent;
 use crate::normalize::{Script, joins_phrase, push_traditional, to_traditional};
 use crate::pack::{Board, Stage};
@@ -144,40 +145,6 @@ impl Context<'_> {
             .iter()
             .find(|s| s.present && s.is(name))
             .map(|s| s.score)
-    }
-}
-
-/// A set of bits, 64 a word: on the stack up to the size of a common pack (512 templates or
-/// cues), as a zeroed allocation cost more than the rest of choosing which templates to look at.
-enum Bits {
-    Inline([u64; 8], usize),
-    Heap(Vec<u64>),
-}
-
-impl Bits {
-    fn new(words: usize) -> Bits {
-        if words <= 8 {
-            Bits::Inline([0; 8], words)
-        } else {
-            Bits::Heap(vec![0; words])
-        }
-    }
-
-    fn words(&self) -> &[u64] {
-        match self {
-            Bits::Inline(words, n) => words.get(..*n).unwrap_or(words),
-            Bits::Heap(words) => words,
-        }
-    }
-
-    fn words_mut(&mut self) -> &mut [u64] {
-        match self {
-            Bits::Inline(words, n) => {
-                let n = (*n).min(words.len());
-                words.get_mut(..n).unwrap_or_default()
-            }
-            Bits::Heap(words) => words,
-        }
     }
 }
 
