@@ -160,13 +160,51 @@ struct Candidate {
     /// Its score and its place in id order, for ties, as one number that is lower for the
     /// better candidate: comparing two is then one comparison.
     order: u64,
-    /// Chosen already (the best for an intent, or the wrap-up).
-    taken: bool,
 }
 
-/// Per intent (by [`Intent::index`]), the best candidate answering it, by its place among
-/// the candidates: kept while they are scored, so choosing needs no search per intent.
-type BestOf = [Option<usize>; Intent::ALL.len()];
+/// Per intent (by [`Intent::index`]), the best candidate answering it: kept while they are
+/// scored, so choosing needs no search per intent.
+type BestOf = [Option<Candidate>; Intent::ALL.len()];
+
+/// The best candidates seen so far, at most `cap` of them, best first. Choosing reads only the
+/// few best of all (and of the wrap-ups), so the rest is never kept: most candidates lose
+/// to the last kept at once.
+struct Leaders {
+    list: Vec<Candidate>,
+    cap: usize,
+}
+
+impl Leaders {
+    /// Room for `cap`, allocated for no more than the `most` candidates there can be.
+    fn new(cap: usize, most: usize) -> Leaders {
+        Leaders {
+            list: Vec::with_capacity(cap.min(most)),
+            cap,
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, c: Candidate) {
+        if self.list.len() >= self.cap {
+            match self.list.last() {
+                Some(last) if c.before(last).is_lt() => {
+                    self.list.pop();
+                }
+                _ => return,
+            }
+        }
+        // From the end: a candidate that gets in mostly gets in near the end.
+        let mut at = self.list.len();
+        while at > 0 && self.list.get(at - 1).is_some_and(|r| c.before(r).is_lt()) {
+            at -= 1;
+        }
+        if at == self.list.len() {
+            self.list.push(c);
+        } else {
+            self.list.insert(at, c);
+        }
+    }
+}
 
 impl Candidate {
     /// Best first: higher score (by [`f32::total_cmp`]), then id order. Template ids are
@@ -294,7 +332,15 @@ impl Replies {
         }
 
         let candidates = look.words().iter().map(|w| w.count_ones() as usize).sum();
-        let mut scored: Vec<Candidate> = Vec::with_capacity(candidates);
+        // What choosing can return: the best for each present intent, the wrap-up, and the
+        // best `limit` of the rest; all are among the best `limit + present + 1` of all, and
+        // the wrap-up among the best `present + 1` wrap-ups (see `choose`).
+        let present = ctx.present.len();
+        let mut top = Leaders::new(
+            request.limit.saturating_add(present).saturating_add(1),
+            candidates,
+        );
+        let mut wraps = Leaders::new(if ctx.wrap_up { present + 1 } else { 0 }, candidates);
         let mut best_of: BestOf = [None; Intent::ALL.len()];
         let mut last: Option<(usize, Weighed)> = None;
         for (w, &word) in look.words().iter().enumerate() {
@@ -328,22 +374,20 @@ impl Replies {
                     let candidate = Candidate {
                         k,
                         order: Candidate::order(tally.score, rank),
-                        taken: false,
                     };
                     if let Some(best) = intent.and_then(|i| best_of.get_mut(i.index())) {
-                        let better = match best.and_then(|b| scored.get(b)) {
-                            Some(b) => candidate.before(b).is_lt(),
-                            None => true,
-                        };
-                        if better {
-                            *best = Some(scored.len());
+                        if best.is_none_or(|b| candidate.before(&b).is_lt()) {
+                            *best = Some(candidate);
                         }
                     }
-                    scored.push(candidate);
+                    top.offer(candidate);
+                    if ctx.wrap_up && c.template.board == Board::WrapUp {
+                        wraps.offer(candidate);
+                    }
                 }
             }
         }
-        let chosen = self.choose(scored, &best_of, &ctx);
+        let chosen = self.choose(top.list, &wraps.list, &best_of, &ctx);
 
         let turn = request.session.map_or(0, |s| s.turns.len());
         let script = match analysis.script {
@@ -420,67 +464,62 @@ impl Replies {
         said
     }
 
-    /// The replies to return, from the scored candidates: the best reply for each present
-    /// intent first (the best of them first), so two questions get two answers; then the
-    /// rest by score; and when the session calls for wrapping up, the best wrap-up takes the
-    /// last place. Only the few that can be returned are ever put in order.
+    /// The replies to return, from the best candidates (`top`, best first) and the best
+    /// wrap-ups (`wraps`): the best reply for each present intent first (the best of them
+    /// first), so two questions get two answers; then the rest by score; and when the
+    /// session calls for wrapping up, the best wrap-up takes the last place.
+    ///
+    /// The best for each intent are taken even when there is no room for them all, and the
+    /// wrap-up is the best one not taken; the rest are the best of what is left. So at most
+    /// `present` candidates are taken before the rest and the wrap-up are chosen, which is
+    /// why the best `limit + present + 1` of all, and `present + 1` of the wrap-ups, are
+    /// enough.
     fn choose(
         &self,
-        mut scored: Vec<Candidate>,
+        mut top: Vec<Candidate>,
+        wraps: &[Candidate],
         best_of: &BestOf,
         ctx: &Context<'_>,
     ) -> Vec<Candidate> {
         let limit = ctx.request.limit;
-        // Room for all that can be returned, as the rest joins them at the end.
-        let mut picked: Vec<Candidate> =
-            Vec::with_capacity(limit.min(scored.len()).max(ctx.present.len()) + 1);
+        let mut taken: [Option<Candidate>; Intent::ALL.len()] = [None; Intent::ALL.len()];
+        let mut n = 0;
         for (intent, _) in &ctx.present {
-            let best = best_of.get(intent.index()).copied().flatten();
-            if let Some(c) = best.and_then(|i| scored.get_mut(i)) {
-                if !c.taken {
-                    c.taken = true;
-                    picked.push(*c);
+            let Some(c) = best_of.get(intent.index()).copied().flatten() else {
+                continue;
+            };
+            let seen = taken.get(..n).unwrap_or_default();
+            if seen.iter().flatten().all(|t| t.k != c.k) {
+                if let Some(slot) = taken.get_mut(n) {
+                    *slot = Some(c);
+                    n += 1;
                 }
             }
         }
-        picked.sort_unstable_by(Candidate::before);
-        picked.truncate(limit);
+        let taken = taken.get_mut(..n).unwrap_or_default();
+        let is_taken =
+            |taken: &[Option<Candidate>], c: &Candidate| taken.iter().flatten().any(|t| t.k == c.k);
+        let wrap = if ctx.wrap_up {
+            wraps.iter().find(|c| !is_taken(taken, c)).copied()
+        } else {
+            None
+        };
         let is_wrap = |k: usize| {
             self.templates
                 .get(k)
                 .is_some_and(|c| c.template.board == Board::WrapUp)
         };
-        let wrap = if ctx.wrap_up {
-            let best = scored
-                .iter_mut()
-                .filter(|c| !c.taken && is_wrap(c.k))
-                .min_by(|a, b| a.before(b));
-            best.map(|c| {
-                c.taken = true;
-                *c
-            })
-        } else {
-            None
-        };
-        // The best `room` of the rest, kept in order in one pass: `room` is small (three
-        // replies at most, by default), so most candidates lose to the last kept at once.
-        // They follow the picked ones in the same vector, which has room for them all.
-        let start = picked.len();
-        let room = limit.saturating_sub(start);
-        let mut out = picked;
-        if room > 0 {
-            for c in scored.into_iter().filter(|c| !c.taken) {
-                if out.len().saturating_sub(start) >= room {
-                    if out.last().is_none_or(|last| c.before(last).is_ge()) {
-                        continue;
-                    }
-                    out.pop();
-                }
-                let rest = out.get(start..).unwrap_or_default();
-                let at = start + rest.partition_point(|r| r.before(&c).is_lt());
-                out.insert(at, c);
-            }
-        }
+        // The rest: the best of those neither taken nor the wrap-up, behind the picked ones.
+        taken.sort_unstable_by(|a, b| match (a, b) {
+            (Some(a), Some(b)) => a.before(b),
+            _ => Ordering::Equal,
+        });
+        let picked = taken.len().min(limit);
+        let room = limit - picked;
+        top.retain(|c| !is_taken(taken, c) && wrap.is_none_or(|w| w.k != c.k));
+        top.truncate(room);
+        let mut out = top;
+        out.splice(0..0, taken.iter().take(picked).flatten().copied());
         if let Some(wrap) = wrap.filter(|_| limit > 0) {
             if !out.iter().any(|c| is_wrap(c.k)) {
                 if out.len() >= limit {
