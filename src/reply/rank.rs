@@ -74,7 +74,8 @@ struct Context<'a> {
     analysis: &'a Analysis,
     advice: &'a Advice,
     request: &'a Request<'a>,
-    present: Vec<(Intent, f32)>,
+    /// The intents the message holds, each once, with their scores.
+    present: &'a [(Intent, f32)],
     /// The score of each present intent, by [`Intent::index`].
     score_of: [Option<f32>; Intent::ALL.len()],
     stage: Stage,
@@ -267,22 +268,24 @@ impl Replies {
         request: &Request<'_>,
         openers: &[String],
     ) -> (Stage, Vec<Reply>) {
-        let present: Vec<(Intent, f32)> = analysis
-            .intents
-            .iter()
-            .filter(|s| s.present)
-            .map(|s| (s.intent, s.score))
-            .collect();
-        let stage = request
-            .stage
-            .unwrap_or_else(|| infer_stage(&present, request.session));
+        // The present intents, each once (its first listing counts), in the order listed: on
+        // the stack, as there are at most as many as intents.
+        let mut present = [(Intent::Size, 0.0f32); Intent::ALL.len()];
+        let mut n = 0;
         let mut score_of = [None; Intent::ALL.len()];
-        for &(intent, score) in &present {
-            if let Some(slot) = score_of.get_mut(intent.index()) {
-                // The first listing counts, as a search of `present` would find.
-                slot.get_or_insert(score);
+        for s in analysis.intents.iter().filter(|s| s.present) {
+            if let Some(slot @ None) = score_of.get_mut(s.intent.index()) {
+                *slot = Some(s.score);
+                if let Some(place) = present.get_mut(n) {
+                    *place = (s.intent, s.score);
+                    n += 1;
+                }
             }
         }
+        let present = present.get(..n).unwrap_or_default();
+        let stage = request
+            .stage
+            .unwrap_or_else(|| infer_stage(present, request.session));
         let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
         let ctx = Context {
             analysis,
@@ -325,7 +328,7 @@ impl Replies {
         if ctx.wrap_up {
             mark(&self.wrap_ups);
         }
-        for (intent, _) in &ctx.present {
+        for (intent, _) in ctx.present {
             if let Some(set) = self.by_intent.get(intent.index()) {
                 mark(set);
             }
@@ -484,7 +487,7 @@ impl Replies {
         let limit = ctx.request.limit;
         let mut taken: [Option<Candidate>; Intent::ALL.len()] = [None; Intent::ALL.len()];
         let mut n = 0;
-        for (intent, _) in &ctx.present {
+        for (intent, _) in ctx.present {
             let Some(c) = best_of.get(intent.index()).copied().flatten() else {
                 continue;
             };
