@@ -173,6 +173,8 @@ type BestOf = [Option<Candidate>; Intent::ALL.len()];
 struct Leaders {
     list: Vec<Candidate>,
     cap: usize,
+    /// The key a candidate must beat to get in: the last kept once there are `cap`.
+    bar: u64,
 }
 
 impl Leaders {
@@ -181,28 +183,27 @@ impl Leaders {
         Leaders {
             list: Vec::with_capacity(cap.min(most)),
             cap,
+            bar: if cap == 0 { 0 } else { u64::MAX },
         }
     }
 
     #[inline]
     fn offer(&mut self, c: Candidate) {
+        if c.order >= self.bar {
+            return;
+        }
         if self.list.len() >= self.cap {
-            match self.list.last() {
-                Some(last) if c.before(last).is_lt() => {
-                    self.list.pop();
-                }
-                _ => return,
-            }
+            self.list.pop();
         }
         // From the end: a candidate that gets in mostly gets in near the end.
-        let mut at = self.list.len();
-        while at > 0 && self.list.get(at - 1).is_some_and(|r| c.before(r).is_lt()) {
-            at -= 1;
-        }
-        if at == self.list.len() {
-            self.list.push(c);
-        } else {
-            self.list.insert(at, c);
+        let at = self
+            .list
+            .iter()
+            .rposition(|r| r.order < c.order)
+            .map_or(0, |p| p + 1);
+        self.list.insert(at, c);
+        if self.list.len() >= self.cap {
+            self.bar = self.list.last().map_or(0, |last| last.order);
         }
     }
 }
@@ -345,7 +346,9 @@ impl Replies {
         );
         let mut wraps = Leaders::new(if ctx.wrap_up { present + 1 } else { 0 }, candidates);
         let mut best_of: BestOf = [None; Intent::ALL.len()];
-        let mut last: Option<(usize, Weighed)> = None;
+        // The last group weighed (none is `usize::MAX`) and what it weighed.
+        let mut last_group = usize::MAX;
+        let mut last: Weighed = None;
         for (w, &word) in look.words().iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -356,21 +359,17 @@ impl Replies {
                 };
                 // Variants of one reply sit next to each other in a pack and score alike, so
                 // the last group's score is kept.
-                let shared = match last {
-                    Some((group, shared)) if group == c.group => shared,
-                    _ => {
-                        let mut tally = Tally {
-                            score: 0.0,
-                            reasons: (),
-                        };
-                        let shared = self
-                            .weigh_shared(c, &ctx, &mut tally)
-                            .map(|intent| (intent, tally.score));
-                        last = Some((c.group, shared));
-                        shared
-                    }
-                };
-                if let Some((intent, score)) = shared {
+                if c.group != last_group {
+                    let mut tally = Tally {
+                        score: 0.0,
+                        reasons: (),
+                    };
+                    last = self
+                        .weigh_shared(c, &ctx, &mut tally)
+                        .map(|intent| (intent, tally.score));
+                    last_group = c.group;
+                }
+                if let Some((intent, score)) = last {
                     let mut tally = Tally { score, reasons: () };
                     rotation(c, &ctx, &mut tally);
                     let rank = self.id_rank.get(k).copied().unwrap_or(u32::MAX);
