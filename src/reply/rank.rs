@@ -90,7 +90,10 @@ struct Context<'a> {
     known: Cell<u32>,
     fillable: Cell<u32>,
     /// The template cues (a bit each, by id) the message holds.
-    said: Bits,
+    said: &'a [u64],
+    /// Whether any trait shows: most messages show none, and then no template's traits
+    /// need looking up.
+    any_shown: bool,
 }
 
 impl Context<'_> {
@@ -135,12 +138,14 @@ impl Context<'_> {
     /// Whether the message holds the cue of this id.
     fn said(&self, id: usize) -> bool {
         self.said
-            .words()
             .get(id / 64)
             .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
 
     fn shown(&self, name: &TraitName) -> Option<f32> {
+        if !self.any_shown {
+            return None;
+        }
         self.analysis
             .traits
             .iter()
@@ -288,6 +293,7 @@ impl Replies {
             .stage
             .unwrap_or_else(|| infer_stage(present, request.session));
         let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
+        let said = self.cues_said(&analysis.normalized);
         let ctx = Context {
             analysis,
             advice,
@@ -306,7 +312,8 @@ impl Replies {
             values: std::array::from_fn(|_| OnceCell::new()),
             known: Cell::new(0),
             fillable: Cell::new(0),
-            said: self.cues_said(&analysis.normalized),
+            said: said.words(),
+            any_shown: analysis.traits.iter().any(|t| t.present),
             present,
         };
 
@@ -323,7 +330,7 @@ impl Replies {
         if !analysis.objections.is_empty() {
             mark(&self.for_objections);
         }
-        if analysis.traits.iter().any(|t| t.present) {
+        if ctx.any_shown {
             mark(&self.for_traits);
         }
         if ctx.wrap_up {
@@ -618,7 +625,7 @@ impl Replies {
             let said = c
                 .cue_bits
                 .iter()
-                .any(|&(word, bits)| ctx.said.words().get(word).is_some_and(|w| w & bits != 0));
+                .any(|&(word, bits)| ctx.said.get(word).is_some_and(|w| w & bits != 0));
             if said {
                 // The first of its cues in the message, looked for only to explain a reply.
                 tally.add(ReasonKind::Cue, CUE_WEIGHT, || {
@@ -710,11 +717,15 @@ impl Replies {
                 .max_by(|a, b| a.score.total_cmp(&b.score))?;
             return Some(Fit::Trait(shown.name, shown.score));
         }
-        let by_intent = c
-            .intents
-            .iter()
-            .filter_map(|&i| Some((i, (*ctx.score_of.get(i.index())?)?)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+        // The best present intent it answers; the last of equals, as `max_by` keeps.
+        let mut by_intent: Option<(Intent, f32)> = None;
+        for &i in &c.intents {
+            if let Some(&Some(score)) = ctx.score_of.get(i.index()) {
+                if by_intent.is_none_or(|(_, best)| score.total_cmp(&best).is_ge()) {
+                    by_intent = Some((i, score));
+                }
+            }
+        }
         if c.template.board == Board::WrapUp && ctx.wrap_up {
             return match by_intent {
                 Some((i, score)) if score > WRAP_UP_FIT => Some(Fit::Intent(i, score)),
