@@ -342,16 +342,13 @@ impl Replies {
             }
         }
 
-        let candidates = look.words().iter().map(|w| w.count_ones() as usize).sum();
         // What choosing can return: the best for each present intent, the wrap-up, and the
-        // best `limit` of the rest; all are among the best `limit + present + 1` of all, and
-        // the wrap-up among the best `present + 1` wrap-ups (see `choose`).
+        // best of the rest; all are among the best `limit` of all and the wrap-up, and the
+        // wrap-up among the best `present + 1` wrap-ups (see `choose`).
         let present = ctx.present.len();
-        let mut top = Leaders::new(
-            request.limit.saturating_add(present).saturating_add(1),
-            candidates,
-        );
-        let mut wraps = Leaders::new(if ctx.wrap_up { present + 1 } else { 0 }, candidates);
+        let most = self.templates.len();
+        let mut top = Leaders::new(request.limit.saturating_add(usize::from(ctx.wrap_up)), most);
+        let mut wraps = Leaders::new(if ctx.wrap_up { present + 1 } else { 0 }, most);
         let mut best_of: BestOf = [None; Intent::ALL.len()];
         // The last group weighed (none is `usize::MAX`) and what it weighed.
         let mut last_group = usize::MAX;
@@ -478,11 +475,12 @@ impl Replies {
     /// first), so two questions get two answers; then the rest by score; and when the
     /// session calls for wrapping up, the best wrap-up takes the last place.
     ///
-    /// The best for each intent are taken even when there is no room for them all, and the
-    /// wrap-up is the best one not taken; the rest are the best of what is left. So at most
-    /// `present` candidates are taken before the rest and the wrap-up are chosen, which is
-    /// why the best `limit + present + 1` of all, and `present + 1` of the wrap-ups, are
-    /// enough.
+    /// The best for each intent (`taken`, at most `present` of them) are taken even when
+    /// there is no room for them all, and the wrap-up is the best one not taken; the rest are
+    /// the best `room` of what is left, where `room` is what the taken leave of `limit`, none
+    /// when they fill it. So the rest are among the best `room + taken + 1` of all, at most
+    /// `limit + 1` (the 1 for the wrap-up), and the wrap-up among the best `present + 1`
+    /// wrap-ups: those are all that need keeping.
     fn choose(
         &self,
         mut top: Vec<Candidate>,
