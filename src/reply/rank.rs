@@ -84,7 +84,7 @@ struct Context<'a> {
     rotating: bool,
     wrap_up: bool,
     facts: Facts<'a>,
-    values: [OnceCell<Option<Cow<'a, str>>>; SLOTS.len()],
+    values: &'a [OnceCell<Option<Cow<'a, str>>>; SLOTS.len()],
     /// The slots (a bit each, by position in [`SLOTS`]) whether they can be filled is known
     /// of, and those of them that can be.
     known: Cell<u32>,
@@ -293,6 +293,8 @@ impl Replies {
             .stage
             .unwrap_or_else(|| infer_stage(present, request.session));
         let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
+        // Beside the context rather than in it, so that the context is small to set up.
+        let values = std::array::from_fn(|_| OnceCell::new());
         let said = self.cues_said(&analysis.normalized);
         let ctx = Context {
             analysis,
@@ -309,7 +311,7 @@ impl Replies {
                 catalog: request.catalog,
                 shop: request.shop,
             },
-            values: std::array::from_fn(|_| OnceCell::new()),
+            values: &values,
             known: Cell::new(0),
             fillable: Cell::new(0),
             said: said.words(),
