@@ -124,10 +124,10 @@ impl<'a> Facts<'a> {
         let attribute = || {
             product
                 .and_then(|p| p.attributes.get(*SLOTS.get(k)?))
-                .filter(|v| !v.trim().is_empty())
+                .filter(|v| has_text(v))
                 .map(|v| Cow::Borrowed(v.as_str()))
         };
-        let nonempty = |s: &'a str| (!s.trim().is_empty()).then_some(Cow::Borrowed(s));
+        let nonempty = |s: &'a str| has_text(s).then_some(Cow::Borrowed(s));
         match slot {
             Slot::Product => product
                 .map(|p| Cow::Borrowed(p.name.as_str()))
@@ -187,11 +187,12 @@ impl<'a> Facts<'a> {
 impl Facts<'_> {
     /// Whether [`Facts::fill`] would give a value, when that is cheap to tell without
     /// writing the value; `None` when only filling can tell.
+    #[inline]
     pub(crate) fn can_fill(&self, k: usize) -> Option<bool> {
         let slot = Slot::at(k)?;
         let product = self.product;
         let shop = self.shop;
-        let filled = |s: &str| !s.trim().is_empty();
+        let filled = has_text;
         let shop_says = |f: fn(&ShopContext) -> &str| shop.is_some_and(|s| filled(f(s)));
         Some(match slot {
             Slot::Product => product.is_some_and(|p| !p.name.is_empty()),
@@ -249,6 +250,12 @@ impl Facts<'_> {
     }
 }
 
+/// Whether `s` holds more than whitespace: what `!s.trim().is_empty()` says, read from the
+/// front only, so a value that opens with a word is told at its first character.
+fn has_text(s: &str) -> bool {
+    s.chars().any(|c| !c.is_whitespace())
+}
+
 /// The cheapest product of the same category that costs less than this one, with its price:
 /// the answer to a budget objection (S16).
 fn cheaper(product: &Product, catalog: &Catalog) -> Option<String> {
@@ -286,7 +293,7 @@ fn stock_of(p: &Product, size: &str) -> Option<u32> {
 }
 
 fn offer(o: &crate::facts::Offer) -> Cow<'_, str> {
-    if o.condition.trim().is_empty() {
+    if !has_text(&o.condition) {
         Cow::Borrowed(&o.title)
     } else {
         Cow::Owned([o.title.as_str(), "（", o.condition.as_str(), "）"].concat())
