@@ -239,7 +239,13 @@ impl TraitBoard {
                 }
                 list.push(evidence);
             }
-            None => self.entries.push((name, vec![evidence])),
+            None => {
+                // Room for a few more cues of the same trait from the start, as a first push
+                // would have made, rather than one and a reallocation at the second.
+                let mut list = Vec::with_capacity(4);
+                list.push(evidence);
+                self.entries.push((name, list));
+            }
         }
     }
 
@@ -253,7 +259,10 @@ impl TraitBoard {
         // One more for the purchase estimate, which is added after.
         let mut scores: Vec<TraitScore> = Vec::with_capacity(self.entries.len() + 1);
         for (name, mut evidence) in self.entries {
-            evidence.sort_by_key(|e| (e.span.start, e.span.end));
+            // Cues come in message order, terms before rules: checking is cheaper than sorting.
+            if !evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
+                evidence.sort_by_key(|e| (e.span.start, e.span.end));
+            }
             let score = noisy_or(&evidence);
             if let Some(old) = scores.iter_mut().find(|s| s.name == name.name) {
                 if score > old.score {
