@@ -175,17 +175,17 @@ type BestOf = [Option<Candidate>; Intent::ALL.len()];
 /// The best candidates seen so far, at most `cap` of them, best first. Choosing reads only the
 /// few best of all (and of the wrap-ups), so the rest is never kept: most candidates lose
 /// to the last kept at once.
-struct Leaders {
+struct Shortlist {
     list: Vec<Candidate>,
     cap: usize,
     /// The key a candidate must beat to get in: the last kept once there are `cap`.
     bar: u64,
 }
 
-impl Leaders {
+impl Shortlist {
     /// Room for `cap`, allocated for no more than the `most` candidates there can be.
-    fn new(cap: usize, most: usize) -> Leaders {
-        Leaders {
+    fn new(cap: usize, most: usize) -> Shortlist {
+        Shortlist {
             list: Vec::with_capacity(cap.min(most)),
             cap,
             bar: if cap == 0 { 0 } else { u64::MAX },
@@ -349,8 +349,8 @@ impl Replies {
         // wrap-up among the best `present + 1` wrap-ups (see `choose`).
         let present = ctx.present.len();
         let most = self.templates.len();
-        let mut top = Leaders::new(request.limit.saturating_add(usize::from(ctx.wrap_up)), most);
-        let mut wraps = Leaders::new(if ctx.wrap_up { present + 1 } else { 0 }, most);
+        let mut top = Shortlist::new(request.limit.saturating_add(usize::from(ctx.wrap_up)), most);
+        let mut wraps = Shortlist::new(if ctx.wrap_up { present + 1 } else { 0 }, most);
         let mut best_of: BestOf = [None; Intent::ALL.len()];
         // The last group weighed (none is `usize::MAX`) and what it weighed.
         let mut last_group = usize::MAX;
@@ -491,23 +491,26 @@ impl Replies {
         ctx: &Context<'_>,
     ) -> Vec<Candidate> {
         let limit = ctx.request.limit;
-        let mut taken: [Option<Candidate>; Intent::ALL.len()] = [None; Intent::ALL.len()];
+        // The best for each present intent, each template once: the first `n` of `taken`.
+        let mut taken = [Candidate {
+            k: usize::MAX,
+            order: u64::MAX,
+        }; Intent::ALL.len()];
         let mut n = 0;
         for (intent, _) in ctx.present {
             let Some(c) = best_of.get(intent.index()).copied().flatten() else {
                 continue;
             };
             let seen = taken.get(..n).unwrap_or_default();
-            if seen.iter().flatten().all(|t| t.k != c.k) {
+            if seen.iter().all(|t| t.k != c.k) {
                 if let Some(slot) = taken.get_mut(n) {
-                    *slot = Some(c);
+                    *slot = c;
                     n += 1;
                 }
             }
         }
         let taken = taken.get_mut(..n).unwrap_or_default();
-        let is_taken =
-            |taken: &[Option<Candidate>], c: &Candidate| taken.iter().flatten().any(|t| t.k == c.k);
+        let is_taken = |taken: &[Candidate], c: &Candidate| taken.iter().any(|t| t.k == c.k);
         let wrap = if ctx.wrap_up {
             wraps.iter().find(|c| !is_taken(taken, c)).copied()
         } else {
@@ -519,16 +522,13 @@ impl Replies {
                 .is_some_and(|c| c.template.board == Board::WrapUp)
         };
         // The rest: the best of those neither taken nor the wrap-up, behind the picked ones.
-        taken.sort_unstable_by(|a, b| match (a, b) {
-            (Some(a), Some(b)) => a.before(b),
-            _ => Ordering::Equal,
-        });
+        taken.sort_unstable_by(Candidate::before);
         let picked = taken.len().min(limit);
         let room = limit - picked;
         top.retain(|c| !is_taken(taken, c) && wrap.is_none_or(|w| w.k != c.k));
         top.truncate(room);
         let mut out = top;
-        out.splice(0..0, taken.iter().take(picked).flatten().copied());
+        out.splice(0..0, taken.iter().take(picked).copied());
         if let Some(wrap) = wrap.filter(|_| limit > 0) {
             if !out.iter().any(|c| is_wrap(c.k)) {
                 if out.len() >= limit {
