@@ -203,7 +203,7 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|e| {
                         let what = match &e.source {
-                            kefu::Source::Term { id } | kefu::Source::Rule { id } => id.clone(),
+                            kefu::Source::Term { id } | kefu::Source::Rule { id } => id.to_string(),
                             kefu::Source::Quantity { id } => format!("quantity:{id}"),
                             kefu::Source::Fallback { tokens } => {
                                 format!("fallback[{}]", tokens.join(" "))

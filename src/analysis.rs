@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::Quantity;
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::normalize::Script;
 use crate::notes::Note;
 use crate::objection::Objection;
@@ -55,17 +56,17 @@ pub enum Source {
     /// A pack term matched; `id` is `intent/term`, the term as written in the pack.
     Term {
         /// `intent/term`.
-        id: String,
+        id: Label,
     },
     /// A pack regex rule matched.
     Rule {
         /// The rule's id.
-        id: String,
+        id: Label,
     },
     /// A quantity the pack ties to this intent (a height or weight hints at `size`).
     Quantity {
         /// The quantity kind, e.g. `height`.
-        id: String,
+        id: Label,
     },
     /// The statistical fallback, trained on the pack's example utterances.
     Fallback {
@@ -76,18 +77,18 @@ pub enum Source {
     /// of bargaining); the span is empty.
     Session {
         /// What, in words.
-        fact: String,
+        fact: Label,
     },
     /// The buyer's profile (earlier orders, member level, the shop's tags); the span is empty.
     Profile {
         /// What, in words.
-        fact: String,
+        fact: Label,
     },
     /// Another part of the analysis (an intent, a trait, an objection) that bears on a
     /// trait's score, as for the purchase estimate; the span is empty.
     Derived {
         /// What, in words.
-        from: String,
+        from: Label,
     },
 }
 

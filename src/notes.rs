@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Span;
+use crate::label::Label;
 
 /// What a note asks of the warehouse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -94,12 +95,12 @@ pub struct Note {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The cue word or rule that raised it, as `kind/word` or the rule id.
-    pub source: String,
+    pub source: Label,
     /// Where in the original message.
     pub span: Span,
     /// Why this note is a compliance risk, when it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub risk: Option<String>,
+    pub risk: Option<Label>,
     /// True for a change of address, phone or recipient asked after the parcel left.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub after_dispatch: bool,

@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, Span};
+use crate::label::Label;
 
 /// Why a buyer hesitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -63,7 +64,7 @@ pub struct Objection {
     /// What kind.
     pub kind: ObjectionKind,
     /// The cue word or rule, as `kind/word` or the rule id.
-    pub source: String,
+    pub source: Label,
     /// Where in the original message.
     pub span: Span,
 }

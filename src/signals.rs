@@ -6,6 +6,7 @@
 use crate::analysis::{Evidence, Source};
 use crate::engine::Matched;
 use crate::extract::Quantity;
+use crate::label::Label;
 use crate::lexicon::rules::{Rules, Target};
 use crate::lexicon::{Cue, Lexicon};
 use crate::normalize::{Normalized, is_punctuation};
@@ -24,7 +25,7 @@ pub(crate) struct Signals {
 /// One cue found in the message: normalised byte range, and the rest as evidence.
 struct Found<'a> {
     cue: Cue,
-    id: &'a str,
+    id: &'a Label,
     weight: f32,
     negatable: bool,
     start: usize,
@@ -54,9 +55,7 @@ pub(crate) fn read(
             Cue::Trait(name) => signals.traits.add(
                 name,
                 Evidence {
-                    source: Source::Term {
-                        id: f.id.to_owned(),
-                    },
+                    source: Source::Term { id: f.id.clone() },
                     span,
                     weight: f.weight,
                     negated_by,
@@ -92,11 +91,11 @@ pub(crate) fn read(
                         _ => Priority::High,
                     },
                     value,
-                    source: f.id.to_owned(),
+                    source: f.id.clone(),
                     span,
-                    risk: tied_to_review.then(|| {
-                        "cash back tied to a review: platforms punish paying for reviews".to_owned()
-                    }),
+                    risk: tied_to_review.then_some(Label::from_static(
+                        "cash back tied to a review: platforms punish paying for reviews",
+                    )),
                     after_dispatch: false,
                 });
             }
@@ -104,7 +103,7 @@ pub(crate) fn read(
                 if !signals.objections.iter().any(|o| o.kind == kind) {
                     signals.objections.push(Objection {
                         kind,
-                        source: f.id.to_owned(),
+                        source: f.id.clone(),
                         span,
                     });
                 }

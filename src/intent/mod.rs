@@ -14,6 +14,7 @@ pub(crate) use negation::Cues;
 
 use crate::analysis::{Decision, Evidence, IntentScore, Source, Span};
 use crate::extract::Quantity;
+use crate::label::Label;
 use crate::lexicon::rules::{RuleHit, Rules, Target};
 use crate::lexicon::segment::Feature;
 use crate::lexicon::{Hit, Lexicon};
@@ -294,7 +295,7 @@ impl Board {
                     intent,
                     Evidence {
                         source: Source::Quantity {
-                            id: kind.as_str().to_owned(),
+                            id: Label::from_static(kind.as_str()),
                         },
                         span: q.span(),
                         weight,

@@ -16,6 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::error::PackError;
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::normalize::normalize;
 use crate::notes::NoteKind;
 use crate::objection::ObjectionKind;
@@ -60,7 +61,7 @@ pub(crate) struct TermRole {
     pub negatable: bool,
     pub backup: bool,
     /// `intent/word`, as shown in evidence.
-    pub id: String,
+    pub id: Label,
     /// Where the term lies inside a longer word that took it over (see [`inherit`]), as a
     /// byte range of that word; `None` for the word itself.
     pub inner: Option<(usize, usize)>,
@@ -143,7 +144,7 @@ pub(crate) struct CueRole {
     pub weight: f32,
     pub negatable: bool,
     /// `name/word`, as shown in evidence.
-    pub id: String,
+    pub id: Label,
     /// As for [`TermRole::inner`].
     pub inner: Option<(usize, usize)>,
 }
@@ -205,7 +206,7 @@ impl Lexicon {
                     weight: group.weight,
                     negatable: group.negatable,
                     backup: group.backup,
-                    id: format!("{}/{}", intent, w.trim()),
+                    id: format!("{}/{}", intent, w.trim()).into(),
                     inner: None,
                 };
                 found.push((k, Some(role), None));
@@ -230,7 +231,7 @@ impl Lexicon {
                         cue,
                         weight: group.weight,
                         negatable: group.negatable,
-                        id: format!("{}/{}", cue.name(), w.trim()),
+                        id: format!("{}/{}", cue.name(), w.trim()).into(),
                         inner: None,
                     },
                 ));
@@ -276,7 +277,7 @@ impl Lexicon {
                 if word.terms.iter().any(|t| t.intent == role.intent) {
                     return Err(PackError::Duplicate {
                         kind: "term",
-                        id: role.id,
+                        id: role.id.into(),
                     });
                 }
                 word.terms.push(role);
@@ -289,7 +290,7 @@ impl Lexicon {
             if word.cues.iter().any(|c| c.cue == role.cue) {
                 return Err(PackError::Duplicate {
                     kind: "cue word",
-                    id: role.id,
+                    id: role.id.into(),
                 });
             }
             word.cues.push(role);

@@ -17,6 +17,7 @@ use regex::{Regex, RegexBuilder};
 use crate::bits::Bits;
 use crate::error::PackError;
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::lexicon::anchors::anchors;
 use crate::lexicon::table::Table;
 use crate::lexicon::{Cue, check_weight, parse_intent};
@@ -28,7 +29,7 @@ const SIZE_LIMIT: usize = 16 << 20;
 /// One compiled rule.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRule {
-    pub id: String,
+    pub id: Label,
     pub target: Target,
     pub weight: f32,
     pub negatable: bool,
@@ -382,7 +383,7 @@ impl Rules {
                 absorbs.push(intent);
             }
             compiled.push(CompiledRule {
-                id: rule.id.clone(),
+                id: Label::new(&rule.id),
                 target,
                 weight: rule.weight,
                 negatable: rule.negatable,

@@ -45,6 +45,7 @@ use crate::error::PackError;
 use crate::facts::{Catalog, Product, ShopContext};
 use crate::guard::{Finding, Linter};
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::lexicon::parse_intent;
 use crate::normalize::to_traditional;
 use crate::objection::ObjectionKind;
@@ -258,7 +259,7 @@ pub struct Reason {
 #[non_exhaustive]
 pub struct Reply {
     /// The template's id.
-    pub template: String,
+    pub template: Label,
     /// The board it came from.
     pub board: Board,
     /// The text, every slot filled.
@@ -287,6 +288,8 @@ pub struct Suggestions {
 #[derive(Debug)]
 struct Compiled {
     template: Template,
+    /// The template's id, as replies carry it.
+    id: Label,
     intents: Vec<Intent>,
     /// The slots as positions in [`SLOTS`].
     slot_ids: Vec<usize>,
@@ -494,6 +497,7 @@ impl Replies {
             };
             compiled.push(Compiled {
                 template: t.clone(),
+                id: Label::new(&t.id),
                 intents,
                 needs: slot_bits(&slot_ids),
                 missing_bits: slot_bits(&missing),

@@ -423,7 +423,7 @@ impl Replies {
                 continue;
             };
             let mut reply = Reply {
-                template: c.template.id.clone(),
+                template: c.id.clone(),
                 board: c.template.board,
                 text,
                 score,

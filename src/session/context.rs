@@ -134,7 +134,7 @@ pub(crate) fn merge(analysis: &mut Analysis, ctx: &Context<'_>) {
                         value: None,
                     },
                     Source::Session {
-                        fact: format!("waited {waited} s for a reply"),
+                        fact: format!("waited {waited} s for a reply").into(),
                     },
                     IMPATIENT_WAIT,
                 );
@@ -148,7 +148,7 @@ pub(crate) fn merge(analysis: &mut Analysis, ctx: &Context<'_>) {
                     value: None,
                 },
                 Source::Session {
-                    fact: format!("{unanswered} messages in a row without a reply"),
+                    fact: format!("{unanswered} messages in a row without a reply").into(),
                 },
                 IMPATIENT_REPEAT,
             );
@@ -213,7 +213,7 @@ fn earlier_turns(board: &mut TraitBoard, session: &Session, ctx: &Context<'_>) {
             board.add_fact(
                 name,
                 Source::Session {
-                    fact: format!("{name} in {count} earlier {turns}"),
+                    fact: format!("{name} in {count} earlier {turns}").into(),
                 },
                 weight,
             );
@@ -229,7 +229,7 @@ fn earlier_turns(board: &mut TraitBoard, session: &Session, ctx: &Context<'_>) {
             board.add_fact(
                 TraitName { name, value: None },
                 Source::Session {
-                    fact: format!("{rounds} earlier rounds of bargaining"),
+                    fact: format!("{rounds} earlier rounds of bargaining").into(),
                 },
                 weight,
             );
@@ -255,7 +255,7 @@ fn from_profile(board: &mut TraitBoard, profile: &Profile) {
         board.add_fact(
             returning,
             Source::Profile {
-                fact: format!("{} earlier orders", profile.orders),
+                fact: format!("{} earlier orders", profile.orders).into(),
             },
             weight,
         );
@@ -264,7 +264,7 @@ fn from_profile(board: &mut TraitBoard, profile: &Profile) {
         board.add_fact(
             returning,
             Source::Profile {
-                fact: format!("member level {}", profile.member_level),
+                fact: format!("member level {}", profile.member_level).into(),
             },
             0.6,
         );
@@ -274,7 +274,7 @@ fn from_profile(board: &mut TraitBoard, profile: &Profile) {
             board.add_fact(
                 returning,
                 Source::Profile {
-                    fact: "tagged VIP".to_owned(),
+                    fact: "tagged VIP".into(),
                 },
                 0.95,
             );
@@ -282,7 +282,7 @@ fn from_profile(board: &mut TraitBoard, profile: &Profile) {
             board.add_fact(
                 name,
                 Source::Profile {
-                    fact: format!("tagged {name}"),
+                    fact: format!("tagged {name}").into(),
                 },
                 PROFILE_TAG,
             );

@@ -9,6 +9,7 @@
 
 use crate::analysis::{Evidence, IntentScore, Source};
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::objection::{Objection, ObjectionKind};
 use crate::session::{Phase, Session};
 use crate::traits::{Trait, TraitScore, noisy_or, sort};
@@ -118,10 +119,10 @@ pub(crate) fn estimate(
             + usize::from(overtime)
     };
     evidence.reserve_exact(signs.len() + against);
-    let fact = |from: &str, weight: f32| {
+    let fact = |from: &'static str, weight: f32| {
         Evidence::fact(
             Source::Derived {
-                from: from.to_owned(),
+                from: Label::from_static(from),
             },
             weight,
         )
@@ -131,7 +132,7 @@ pub(crate) fn estimate(
     }
     let mut score = noisy_or(&evidence);
     if !paid {
-        let mut cut = |from: &str, cut: f32| {
+        let mut cut = |from: &'static str, cut: f32| {
             score *= 1.0 - cut.clamp(0.0, 1.0);
             evidence.push(fact(from, -cut));
         };

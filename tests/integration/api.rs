@@ -122,7 +122,7 @@ fn pack_built_in_code_works() {
     assert_eq!(a.present_intents(), [Intent::Size]);
     assert!(a.intents[0].evidence.iter().any(|e| e.source
         == Source::Rule {
-            id: "size.wear-what".to_owned()
+            id: "size.wear-what".into()
         }));
 
     // A quantity cue alone.
@@ -130,7 +130,7 @@ fn pack_built_in_code_works() {
     assert_eq!(a.present_intents(), [Intent::Size]);
     assert!(a.intents[0].evidence.iter().any(|e| e.source
         == Source::Quantity {
-            id: "height".to_owned()
+            id: "height".into()
         }));
 
     // Negation and blockers.
@@ -188,7 +188,9 @@ fn evidence_texts<'m>(
         .flat_map(|s| &s.evidence)
         .map(|e| {
             let id = match &e.source {
-                Source::Term { id } | Source::Rule { id } | Source::Quantity { id } => id.clone(),
+                Source::Term { id } | Source::Rule { id } | Source::Quantity { id } => {
+                    id.to_string()
+                }
                 Source::Fallback { .. } => "fallback".to_owned(),
                 other => format!("{other:?}"),
             };

@@ -120,7 +120,7 @@ fn a_recently_sent_template_ranks_lower() {
     let (catalog, shop) = demo_facts();
     let tee = catalog.product("tee-01").unwrap();
     let first = engine.suggest(&Request::new("什么时候发货").product(tee).shop(&shop));
-    let sent = vec![first.replies[0].template.clone()];
+    let sent = vec![first.replies[0].template.to_string()];
     let again = engine.suggest(
         &Request::new("什么时候发货")
             .product(tee)
