@@ -195,8 +195,13 @@ impl Fallback {
     }
 
     /// The most probable intent for a message's features, with its tempered probability.
-    /// `None` when no feature is known to the model.
-    pub(crate) fn predict<'t>(&self, features: &[Feature<'t>]) -> Option<Verdict<'t>> {
+    /// `None` when no feature is known to the model or when `wanted` turns the most probable
+    /// intent down.
+    pub(crate) fn predict<'t>(
+        &self,
+        features: &[Feature<'t>],
+        wanted: impl Fn(Intent) -> bool,
+    ) -> Option<Verdict<'t>> {
         let mut logits = self.prior;
         // The rows of the known features, looked up once for both passes below.
         let mut known: Vec<(usize, &'t str)> = Vec::with_capacity(features.len());
@@ -220,6 +225,9 @@ impl Fallback {
                 let lb = logits.get(b).copied().unwrap_or(f32::NEG_INFINITY);
                 la.total_cmp(&lb).then(b.cmp(&a))
             })?;
+        // Most verdicts are turned down (`other`, or an intent the pack keeps the fallback
+        // from naming): they need neither a probability nor their strongest features.
+        let intent = Intent::ALL.get(best).copied().filter(|&i| wanted(i))?;
         let top = logits.get(best).copied()?;
         // Fewer known features, less to go on: flatten short messages more.
         let temperature = self.temperature * (1.0 + 1.0 / known_count as f32);
@@ -233,7 +241,6 @@ impl Fallback {
             }
         }
         let probability = if norm > 0.0 { 1.0 / norm } else { 0.0 };
-        let intent = Intent::ALL.get(best).copied()?;
         // The strongest features for the winner: largest margin over the runner-up classes,
         // the three best kept in order (margin, then text), each text once.
         let mut strongest: Vec<(f32, &'t str)> = Vec::with_capacity(SHOWN + 1);

@@ -318,14 +318,10 @@ impl Board {
         whole: Span,
         allowed: &[Intent],
     ) {
-        let Some(verdict) = model.predict(features) else {
+        let wanted = |i: Intent| i != Intent::Other && (allowed.is_empty() || allowed.contains(&i));
+        let Some(verdict) = model.predict(features, wanted) else {
             return;
         };
-        if verdict.intent == Intent::Other
-            || !(allowed.is_empty() || allowed.contains(&verdict.intent))
-        {
-            return;
-        }
         self.add(
             verdict.intent,
             Evidence {
