@@ -40,80 +40,75 @@ pub(crate) fn advice(analysis: &Analysis, product: &Product) -> Option<String> {
             "您平时的鞋码不在这款的尺码范围里，建议量一下脚长再对照尺码表选择".to_owned()
         });
     }
-    let by_height = height.map(|h| rows(chart, h, |r| r.height_cm));
-    let by_weight = weight.map(|w| rows(chart, w, |r| r.weight_kg));
-    // Written piece by piece rather than with `format!`: this runs for every size question.
-    let mut said = String::with_capacity(24);
-    match (height, weight) {
-        (Some(h), Some(w)) => {
-            push_number(&mut said, f64::from(h));
-            said.push_str("cm、");
-            push_number(&mut said, f64::from(w));
-            said.push_str("kg");
-        }
-        (Some(h), None) => {
-            push_number(&mut said, f64::from(h));
-            said.push_str("cm");
-        }
-        (None, Some(w)) => {
-            push_number(&mut said, f64::from(w));
-            said.push_str("kg");
-        }
-        (None, None) => return None,
-    }
-    let said = said.as_str();
-    let fits: Vec<usize> = match (&by_height, &by_weight) {
-        (Some(h), Some(w)) => {
-            if h.is_empty() || w.is_empty() {
-                Vec::new()
-            } else {
-                let both: Vec<usize> = h.iter().copied().filter(|i| w.contains(i)).collect();
-                if both.is_empty() {
-                    let lo = (*h.iter().min()?).min(*w.iter().min()?);
-                    let hi = (*h.iter().max()?).max(*w.iter().max()?);
-                    if hi - lo == 1 {
-                        vec![lo, hi]
-                    } else {
-                        Vec::new()
-                    }
-                } else {
-                    both
-                }
+    // The rows that fit, as the first and the last of them (one row when they are the same):
+    // all the wording reads, so no list of rows is kept.
+    let fits = match (height, weight) {
+        (Some(h), Some(w)) => match (
+            span(chart, |r| holds(r.height_cm, h)),
+            span(chart, |r| holds(r.weight_kg, w)),
+        ) {
+            (Some(by_height), Some(by_weight)) => {
+                span(chart, |r| holds(r.height_cm, h) && holds(r.weight_kg, w)).or_else(|| {
+                    // Between two neighbouring sizes: offer both.
+                    let lo = by_height.0.min(by_weight.0);
+                    let hi = by_height.1.max(by_weight.1);
+                    (hi - lo == 1).then_some((lo, hi))
+                })
             }
-        }
-        (Some(only), None) | (None, Some(only)) => only.clone(),
-        (None, None) => Vec::new(),
+            _ => None,
+        },
+        (Some(h), None) => span(chart, |r| holds(r.height_cm, h)),
+        (None, Some(w)) => span(chart, |r| holds(r.weight_kg, w)),
+        (None, None) => return None,
     };
     let size_of = |i: usize| chart.get(i).map(|r| r.size.as_str());
-    match fits.as_slice() {
-        [] => Some(
-            [
-                "您",
-                said,
+    // Written piece by piece into one buffer: this runs for every size question.
+    let mut out = String::with_capacity(160);
+    match fits {
+        None => {
+            out.push('您');
+            push_said(&mut out, height, weight);
+            out.push_str(
                 "的情况超出了这款尺码表的常规范围，建议量一下胸围和腰围，再对照尺码表选择",
-            ]
-            .concat(),
-        ),
-        [one] => Some(["根据您", said, "的情况，一般建议选", size_of(*one)?, "码"].concat()),
-        [first, .., last] => {
-            let (first, last) = (size_of(*first)?, size_of(*last)?);
-            Some(
-                [
-                    "您",
-                    said,
-                    "的情况在",
-                    first,
-                    "码和",
-                    last,
-                    "码之间，喜欢合身一点可以选",
-                    first,
-                    "码，喜欢宽松一点建议选",
-                    last,
-                    "码",
-                ]
-                .concat(),
-            )
+            );
         }
+        Some((one, last)) if one == last => {
+            out.push_str("根据您");
+            push_said(&mut out, height, weight);
+            out.push_str("的情况，一般建议选");
+            out.push_str(size_of(one)?);
+            out.push('码');
+        }
+        Some((first, last)) => {
+            let (first, last) = (size_of(first)?, size_of(last)?);
+            out.push('您');
+            push_said(&mut out, height, weight);
+            out.push_str("的情况在");
+            out.push_str(first);
+            out.push_str("码和");
+            out.push_str(last);
+            out.push_str("码之间，喜欢合身一点可以选");
+            out.push_str(first);
+            out.push_str("码，喜欢宽松一点建议选");
+            out.push_str(last);
+            out.push('码');
+        }
+    }
+    Some(out)
+}
+
+/// Appends what the buyer said of themselves: `165cm、50kg`, `165cm`, `50kg`.
+fn push_said(out: &mut String, height: Option<f32>, weight: Option<f32>) {
+    if let Some(h) = height {
+        push_number(out, f64::from(h));
+        out.push_str("cm");
+        if weight.is_some() {
+            out.push('、');
+        }
+    }
+    if let Some(w) = weight {
+        push_number(out, f64::from(w));
+        out.push_str("kg");
     }
 }
 
@@ -130,14 +125,16 @@ pub(crate) fn can_advise(analysis: &Analysis, product: &Product) -> bool {
     said(|q| matches!(q, Quantity::Height { .. } | Quantity::Weight { .. }))
 }
 
-/// The rows whose range (by `range`) holds `value`, by index.
-fn rows(chart: &[SizeRow], value: f32, range: impl Fn(&SizeRow) -> Option<[f32; 2]>) -> Vec<usize> {
-    chart
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| range(r).is_some_and(|[lo, hi]| lo <= value && value <= hi))
-        .map(|(i, _)| i)
-        .collect()
+/// Whether `range` holds `value`.
+fn holds(range: Option<[f32; 2]>, value: f32) -> bool {
+    range.is_some_and(|[lo, hi]| lo <= value && value <= hi)
+}
+
+/// The first and the last row (by index) that `fits`, or `None` when none does.
+fn span(chart: &[SizeRow], fits: impl Fn(&SizeRow) -> bool) -> Option<(usize, usize)> {
+    let first = chart.iter().position(&fits)?;
+    let last = chart.iter().rposition(&fits)?;
+    Some((first, last))
 }
 
 /// A short summary of the chart: `S码适合身高150-158cm，M码适合身高158-165cm`.
