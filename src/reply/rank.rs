@@ -528,7 +528,11 @@ impl Replies {
         top.retain(|c| !is_taken(taken, c) && wrap.is_none_or(|w| w.k != c.k));
         top.truncate(room);
         let mut out = top;
-        out.splice(0..0, taken.iter().take(picked).copied());
+        // Inserted one by one: there are as few as the intents, mostly one, and the room they
+        // take was left free by the truncation.
+        for (at, &c) in taken.iter().take(picked).enumerate() {
+            out.insert(at, c);
+        }
         if let Some(wrap) = wrap.filter(|_| limit > 0) {
             if !out.iter().any(|c| is_wrap(c.k)) {
                 if out.len() >= limit {
