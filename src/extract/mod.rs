@@ -276,6 +276,16 @@ pub(crate) fn format_number(v: f64) -> String {
 /// written by hand: size charts and prices are written for every size or price question, and
 /// the formatting machinery cost more than the rest of the text.
 pub(crate) fn push_number(out: &mut String, v: f64) {
+    // Whole numbers (heights, weights, sizes, most prices) need no rounding. Below 2^46 their
+    // cents are exact, so the general way below writes the same digits.
+    let whole = v as i64;
+    if whole as f64 == v && whole.unsigned_abs() < 1 << 46 {
+        if whole < 0 {
+            out.push('-');
+        }
+        push_digits(out, whole.unsigned_abs());
+        return;
+    }
     let cents = (v * 100.0).round();
     if !cents.is_finite() || cents.abs() >= 1e17 {
         use std::fmt::Write as _;
@@ -902,6 +912,11 @@ mod tests {
             f64::MAX,
             f64::MIN_POSITIVE,
             123_456_789.123,
+            // The edge of the whole numbers written without rounding.
+            70_368_744_177_663.0,
+            70_368_744_177_664.0,
+            -70_368_744_177_663.0,
+            -70_368_744_177_664.0,
         ];
         values.extend((-3000..3000).map(|k| f64::from(k) * 0.001));
         values.extend((0..2000).map(|k| f64::from(k) * 0.37 + 0.125));
