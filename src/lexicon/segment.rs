@@ -110,8 +110,8 @@ fn word_hash(word: &str) -> u64 {
 
 /// A pair of characters as one number (a character fits in 21 bits), spread by one
 /// multiplication instead of FNV's one per byte (six for a pair of Han characters), for half
-/// of the features. Distinct pairs keep distinct hashes (the multiplier is odd); a pair meets a
-/// word's hash no more often than two words do.
+/// of the features. Distinct pairs keep distinct hashes (the multiplier is odd); a pair and a
+/// word can share one only by chance, as two words can.
 fn pair_hash(a: char, b: char) -> u64 {
     ((u64::from(a) << 32 | u64::from(b)) ^ FNV_OFFSET).wrapping_mul(PAIR_MULTIPLIER)
 }
