@@ -142,7 +142,10 @@ impl Engine {
         );
         let (learned, lexicon) = lexical?;
         let (linter, replies) = checked?;
-        let rules = rules?;
+        let mut rules = rules?;
+        if !lexicon.marks_anchors() {
+            rules.walk_anchors_alone()?;
+        }
         let mut quantity_cues = vec![Vec::new(); QuantityKind::ALL.len()];
         for cue in &pack.quantity_cues {
             let item = format!("quantity cue `{}`", cue.kind);

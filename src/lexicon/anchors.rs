@@ -1,6 +1,8 @@
 //! The literal anchors of a rule pattern: for each alternative, sets of words, a word of each
 //! of which every match of that alternative contains. A small class such as `[0-9]` is a set
-//! of one-character words.
+//! of one-character words, and pieces that stand side by side are joined into the words they
+//! can spell together (`(发|寄)了?吗` gives `发吗`, `发了吗`, `寄吗`, `寄了吗`), so that a
+//! message with the pieces apart (`发货了吗`) does not run the rule.
 //!
 //! A rule whose anchors are all absent from a message cannot match it, so its regex is not
 //! run. This matters less for text seen before than for new text: one `RegexSet` over every
@@ -25,12 +27,12 @@ enum Atom {
     Other,
 }
 
-/// An atom, whether a match must contain it at least once, and whether it stands exactly
-/// once (no quantifier that repeats it).
+/// An atom, whether a match must contain it at least once, and whether it can stand more
+/// than once in a row (a quantifier such as `+` or `{2,}` repeats it).
 struct Piece {
     atom: Atom,
     required: bool,
-    once: bool,
+    repeated: bool,
 }
 
 /// What every match of a pattern contains: for one of the alternatives, a word from each of
@@ -126,40 +128,47 @@ fn parse_concat(chars: &[char], at: &mut usize) -> Option<Vec<Piece>> {
                 Atom::Lit(c)
             }
         };
-        let (required, once) = quantifier(chars, at)?;
+        let (required, repeated) = quantifier(chars, at)?;
         pieces.push(Piece {
             atom,
             required,
-            once,
+            repeated,
         });
     }
     Some(pieces)
 }
 
 /// Reads an optional quantifier after an atom (and a lazy `?` after it); says whether the atom
-/// must still occur at least once, and whether it occurs exactly once.
+/// must still occur at least once, and whether it may occur more than once.
 fn quantifier(chars: &[char], at: &mut usize) -> Option<(bool, bool)> {
     let counts = match chars.get(*at) {
-        Some('?') | Some('*') => {
+        Some('?') => {
             *at += 1;
             (false, false)
         }
+        Some('*') => {
+            *at += 1;
+            (false, true)
+        }
         Some('+') => {
             *at += 1;
-            (true, false)
+            (true, true)
         }
         Some('{') => {
             let close = chars.get(*at..)?.iter().position(|&c| c == '}')? + *at;
             let inside: String = chars.get(*at + 1..close)?.iter().collect();
-            let min = inside.split(',').next()?.trim();
-            let min: usize = min.parse().ok()?;
+            let mut bounds = inside.split(',').map(str::trim);
+            let min: usize = bounds.next()?.parse().ok()?;
+            // `{m}` repeats exactly m times, `{m,}` without end, `{m,n}` up to n.
+            let max = match bounds.next() {
+                None => Some(min),
+                Some("") => None,
+                Some(n) => Some(n.parse::<usize>().ok()?),
+            };
             *at = close + 1;
-            (
-                min > 0,
-                inside.trim() == "1" || inside.replace(' ', "") == "1,1",
-            )
+            (min > 0, max.is_none_or(|n| n > 1))
         }
-        _ => (true, true),
+        _ => (true, false),
     };
     if chars.get(*at) == Some(&'?') {
         *at += 1;
@@ -249,49 +258,147 @@ fn required_of_alternation(alternatives: &[Vec<Piece>]) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// The required parts of a concatenation, most selective first: runs of required literals,
-/// small classes, and required groups whose every alternative has anchors. Selective means
-/// the shortest word is as long as possible in bytes (a Han character is rarer than an ASCII
-/// mark), then as few words as possible.
+/// At most this many words stand for a run of pieces (see [`required_parts`]); a longer
+/// product is cut where it would grow past it.
+const PRODUCT_LIMIT: usize = 16;
+
+/// The texts a piece can stand for, once, when they are few: a literal, a small class, a
+/// group whose every alternative is made of such pieces; with `""` when the piece is
+/// optional. `None` for anything else.
+fn texts_of(piece: &Piece) -> Option<Vec<String>> {
+    let mut texts = match &piece.atom {
+        Atom::Lit(c) => vec![c.to_string()],
+        Atom::Class(members) => members.iter().map(char::to_string).collect(),
+        Atom::Group(alternatives) => {
+            let mut texts = Vec::new();
+            for concat in alternatives {
+                let mut product = vec![String::new()];
+                for inner in concat {
+                    if inner.repeated {
+                        return None;
+                    }
+                    product = times(&product, &texts_of(inner)?)?;
+                }
+                texts.extend(product);
+            }
+            texts
+        }
+        Atom::Other => return None,
+    };
+    if !piece.required {
+        texts.push(String::new());
+    }
+    texts.sort();
+    texts.dedup();
+    (texts.len() <= PRODUCT_LIMIT).then_some(texts)
+}
+
+/// Every text of `left` followed by every text of `right`, or `None` past
+/// [`PRODUCT_LIMIT`].
+fn times(left: &[String], right: &[String]) -> Option<Vec<String>> {
+    if left.len().saturating_mul(right.len()) > PRODUCT_LIMIT {
+        return None;
+    }
+    let mut out: Vec<String> = left
+        .iter()
+        .flat_map(|l| right.iter().map(move |r| [l.as_str(), r.as_str()].concat()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The shortest word of a set, in bytes: how selective the set is.
+fn shortest(set: &[String]) -> usize {
+    set.iter().map(String::len).min().unwrap_or(0)
+}
+
+/// A run of pieces that stand side by side in every match, as the texts the run can stand
+/// for, and how selective the most selective of the parts its pieces give on their own is.
+struct Run {
+    texts: Vec<String>,
+    best_piece: usize,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run {
+            texts: vec![String::new()],
+            best_piece: 0,
+        }
+    }
+
+    /// Appends a piece's texts, and the shortest word of the part the piece gives on its own
+    /// (0 for none); when the product would grow too large, the run so far is closed into
+    /// `parts` and a new one starts with the piece.
+    fn push(&mut self, texts: &[String], own: usize, parts: &mut Vec<Vec<String>>) {
+        match times(&self.texts, texts) {
+            Some(product) => self.texts = product,
+            None => {
+                self.close(parts);
+                self.texts = texts.to_vec();
+            }
+        }
+        self.best_piece = self.best_piece.max(own);
+    }
+
+    /// Adds the run to `parts` when it is more selective than its pieces alone (a match holds
+    /// one of its texts, so it says more than each of them), and starts a new one.
+    fn close(&mut self, parts: &mut Vec<Vec<String>>) {
+        let run = std::mem::replace(self, Run::new());
+        if shortest(&run.texts) > run.best_piece {
+            parts.push(run.texts);
+        }
+    }
+}
+
+/// The required parts of a concatenation, most selective first. They are the small classes,
+/// the required groups whose every alternative has anchors, and the runs of pieces that
+/// stand side by side, each as all the texts it can stand for: `天(了)?(还|都)(没|不)`
+/// gives `天还没`, `天了还没`, … (at most [`PRODUCT_LIMIT`] of them), far rarer than `天`,
+/// `还` or `没` on their own, which is what lets a rule's regex be skipped when its words are
+/// all in a message but not together. A repeated piece ends a run and starts the next (in
+/// `ab+c` a match holds `ab` and `bc`, not `abc`). Selective means the shortest word is as
+/// long as possible in bytes (a Han character is rarer than an ASCII mark), then as few words
+/// as possible.
 fn required_parts(pieces: &[Piece]) -> Vec<Vec<String>> {
     let mut parts: Vec<Vec<String>> = Vec::new();
-    let mut run = String::new();
+    let mut run = Run::new();
     for piece in pieces {
-        match (&piece.atom, piece.required) {
-            (Atom::Lit(c), true) => {
-                run.push(*c);
-                // A repeated character ends a run: in `ab+c` a match holds `ab`, not `abc`.
-                if piece.once {
-                    continue;
-                }
+        let own = match (&piece.atom, piece.required) {
+            (Atom::Group(inner), true) => required_of_alternation(inner),
+            (Atom::Class(members), true) => Some(members.iter().map(char::to_string).collect()),
+            _ => None,
+        };
+        let own_shortest = own.as_deref().map_or(0, shortest);
+        parts.extend(own);
+        match texts_of(piece) {
+            Some(texts) if piece.repeated && piece.required => {
+                // The last of the repeats stands right before what follows.
+                run.push(&texts, own_shortest, &mut parts);
+                run.close(&mut parts);
+                run.push(&texts, own_shortest, &mut parts);
             }
-            (Atom::Group(inner), true) => {
-                if let Some(set) = required_of_alternation(inner) {
-                    parts.push(set);
-                }
-            }
-            (Atom::Class(members), true) => {
-                parts.push(members.iter().map(|c| c.to_string()).collect());
-            }
-            _ => {}
-        }
-        if !run.is_empty() {
-            parts.push(vec![std::mem::take(&mut run)]);
+            Some(texts) if !piece.repeated => run.push(&texts, own_shortest, &mut parts),
+            _ => run.close(&mut parts),
         }
     }
-    if !run.is_empty() {
-        parts.push(vec![run]);
-    }
+    run.close(&mut parts);
     parts.retain(|set| !set.is_empty() && set.iter().all(|w| !w.is_empty()));
-    let key = |set: &Vec<String>| {
-        (
-            std::cmp::Reverse(set.iter().map(String::len).min().unwrap_or(0)),
-            set.len(),
-        )
-    };
     // Stable: among equals the earlier part stays first.
-    parts.sort_by_key(key);
-    parts
+    parts.sort_by_key(|set| (std::cmp::Reverse(shortest(set)), set.len()));
+    // A part that a more selective one implies (each of whose words contains one of its own,
+    // as `天还没` contains `还`) tells nothing more, and would only be more words to find.
+    let mut kept: Vec<Vec<String>> = Vec::with_capacity(parts.len());
+    for set in parts {
+        let implied = kept
+            .iter()
+            .any(|k| k.iter().all(|w| set.iter().any(|s| w.contains(s.as_str()))));
+        if !implied {
+            kept.push(set);
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -320,32 +427,62 @@ mod tests {
     }
 
     #[test]
-    fn keeps_two_parts_of_an_alternative() {
+    fn joins_the_parts_that_stand_side_by_side() {
         let found = anchors("(发|寄)了?(吗|么|没有)").unwrap_or_default();
-        assert_eq!(
-            found,
-            vec![vec![
-                vec!["发".to_owned(), "寄".to_owned()],
-                vec!["么".to_owned(), "吗".to_owned(), "没有".to_owned()]
-            ]]
-        );
+        let joined: Vec<String> = ["发", "寄"]
+            .iter()
+            .flat_map(|a| ["", "了"].map(move |b| (a, b)))
+            .flat_map(|(a, b)| ["吗", "么", "没有"].map(move |c| [*a, b, c].concat()))
+            .collect();
+        let mut expected = joined.clone();
+        expected.sort();
+        // The parts on their own (发, 吗 …) say less than the joined words, which hold them.
+        assert_eq!(found, vec![vec![expected]]);
         assert!(satisfied(&found, "发了吗"));
         assert!(!satisfied(&found, "发了"));
         assert!(!satisfied(&found, "好吗"));
+        // Both parts are there, but not together: the rule's regex need not run.
+        assert!(!satisfied(&found, "发货了吗"));
+        // A gap between parts keeps them apart.
+        let found = anchors("(发|寄)[^,.?!]{0,4}(吗|么)").unwrap_or_default();
+        assert_eq!(found.first().map(Vec::len), Some(2));
+        assert!(satisfied(&found, "发货了吗"));
+    }
+
+    #[test]
+    fn a_joined_part_has_few_words() {
+        // 9 × 10 words would be too many: the run is cut before the second class.
+        let found = anchors("[1-9][0-9]折").unwrap_or_default();
+        let tens: Vec<String> = (0..10).map(|d| format!("{d}折")).collect();
+        let first: Vec<String> = (1..10).map(|d| d.to_string()).collect();
+        assert_eq!(found, vec![vec![tens, first]]);
+        // A repeated part ends a run and starts the next: 包邮 and 邮吗, never 包邮吗.
+        let found = anchors("包邮+吗").unwrap_or_default();
+        let words: Vec<Vec<String>> = vec![vec!["包邮".to_owned()], vec!["邮吗".to_owned()]];
+        assert_eq!(found, vec![words]);
+        assert!(satisfied(&found, "包邮邮吗"));
+        assert!(satisfied(&found, "包邮吗"));
+        assert!(!satisfied(&found, "包邮 吗"));
     }
 
     #[test]
     fn reads_the_patterns_rules_use() {
         assert_eq!(a("人工客服"), v(&["人工客服"]));
-        assert_eq!(a("(转|找)(个)?人工"), v(&["人工"]));
-        assert_eq!(a("[0-9]+(元|块)?算"), v(&["算"]));
+        assert_eq!(
+            a("(转|找)(个)?人工"),
+            v(&["找个人工", "找人工", "转个人工", "转人工"])
+        );
+        assert_eq!(a("[0-9]+(元|块)?算"), v(&["元算", "块算", "算"]));
         assert_eq!(a("(发|寄)[^,.?!]{0,4}(吗|么)"), v(&["发", "寄"]));
-        assert_eq!(a("登不上|不能(登录|登陆)"), v(&["不能", "登不上"]));
-        assert_eq!(a("[1-9]\\.[0-9]折"), v(&["折"]));
-        assert_eq!(a("(?:快递|物流)费"), v(&["快递", "物流"]));
+        assert_eq!(
+            a("登不上|不能(登录|登陆)"),
+            v(&["不能登录", "不能登陆", "登不上"])
+        );
+        let tens: Vec<String> = (0..10).map(|d| format!("{d}折")).collect();
+        let tens: Vec<&str> = tens.iter().map(String::as_str).collect();
+        assert_eq!(a("[1-9]\\.[0-9]折"), v(&tens));
+        assert_eq!(a("(?:快递|物流)费"), v(&["快递费", "物流费"]));
         assert_eq!(a("(怎么|却)+[0-9]{2,}"), v(&["却", "怎么"]));
-        // A repeated character ends a literal run.
-        assert_eq!(a("包邮+吗"), v(&["包邮"]));
         assert_eq!(a("包{1}邮吗"), v(&["包邮吗"]));
     }
 
@@ -356,13 +493,12 @@ mod tests {
         assert_eq!(a("[?!.]"), v(&["!", ".", "?"]));
         assert_eq!(a("[-a]"), v(&["-", "a"]));
         assert_eq!(a("[\\]x]"), v(&["]", "x"]));
-        // A class is a later set when a literal is more selective; every set is kept.
+        // The last of a repeated class stands right before what follows (有 then a digit);
+        // the class on its own is then implied and not kept.
         let found = anchors("有[0-9]+(个|件)").unwrap_or_default();
-        assert_eq!(found.len(), 1);
         let sets = found.first().cloned().unwrap_or_default();
-        assert_eq!(sets.len(), 3);
-        assert_eq!(sets.first(), Some(&vec!["有".to_owned()]));
-        assert_eq!(sets.get(2).map(Vec::len), Some(10));
+        let after: Vec<String> = digits.iter().map(|d| format!("有{d}")).collect();
+        assert_eq!(sets, vec![after, vec!["个".to_owned(), "件".to_owned()]]);
     }
 
     #[test]

@@ -50,10 +50,12 @@ pub(crate) enum Target {
 #[derive(Clone, Debug)]
 pub(crate) struct Rules {
     rules: Vec<CompiledRule>,
-    /// Every anchor word of every rule that has them; none when no rule has.
+    /// The walk of the anchor words alone, built only for an engine whose lexicon's walk does
+    /// not mark them (see [`walk_anchors_alone`](Self::walk_anchors_alone)); none until then,
+    /// and none when no rule has anchors.
     anchors: Option<AnchorWords>,
-    /// For each anchor word, the rules it is a first anchor of.
-    owners: Vec<Vec<usize>>,
+    /// The anchor words, and for each the rules it is a first anchor of.
+    plan: Plan,
     /// The scan keeps one row of bits: the anchor words present, in this many `u64`s, then
     /// the rules worth a look.
     word_slots: usize,
@@ -62,8 +64,6 @@ pub(crate) struct Rules {
     /// For each rule, what a message must hold for it to be run, by anchor word: for one of
     /// the alternatives, a word of each set. None for a rule without anchors.
     needs: Vec<Need>,
-    /// The rules without anchors, tried on every message.
-    always: Vec<usize>,
 }
 
 /// One check of a rule's needs: whether a message holds any of the anchor words `bits` in
@@ -141,6 +141,7 @@ impl AnchorWords {
 /// The rules' anchor words, numbered in the order the rules first name them, and what each
 /// rule needs of them. The lexicon reads it too, to find the anchor words in the same walk as
 /// its own (see [`Row`]).
+#[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub(crate) words: Vec<String>,
     /// For each anchor word, the rules it is a first anchor of.
@@ -442,20 +443,25 @@ impl Rules {
             }
         }
         need_ends.push(flat.len());
-        let anchors = if plan.words.is_empty() {
-            None
-        } else {
-            Some(AnchorWords::build(&plan)?)
-        };
         Ok(Rules {
             rules: compiled,
-            anchors,
+            anchors: None,
             word_slots: plan.word_slots(),
-            owners: plan.owners,
+            plan,
             need_ends,
             needs: flat,
-            always: plan.always,
         })
+    }
+
+    /// Builds the walk that finds the anchor words alone, for an engine whose lexicon's
+    /// walk cannot mark them too. Most engines never need it: their lexicon marks the
+    /// anchors in the walk it makes anyway, and this walk's table would only take memory
+    /// and build time.
+    pub(crate) fn walk_anchors_alone(&mut self) -> Result<(), PackError> {
+        if self.anchors.is_none() && !self.plan.words.is_empty() {
+            self.anchors = Some(AnchorWords::build(&self.plan)?);
+        }
+        Ok(())
     }
 
     /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked.
@@ -471,13 +477,18 @@ impl Rules {
     pub(crate) fn scan_row(&self, text: &str, row: &mut Row, out: &mut Vec<RuleHit>) {
         let marked = row.marked;
         let row = row.bits();
+        // Without anchors marked and without a walk to mark them, every rule is tried.
+        let unfiltered = !marked && self.anchors.is_none();
         if let Some(automaton) = self.anchors.as_ref().filter(|_| !marked) {
-            automaton.mark(text, row, &self.owners, self.word_slots);
+            automaton.mark(text, row, &self.plan.owners, self.word_slots);
         }
         let Some((present, candidates)) = row.split_at_mut_checked(self.word_slots) else {
             return;
         };
-        for &k in &self.always {
+        if unfiltered {
+            candidates.fill(u64::MAX);
+        }
+        for &k in &self.plan.always {
             set_bit(candidates, k);
         }
         for (w, &word) in candidates.iter().enumerate() {
@@ -485,7 +496,7 @@ impl Rules {
             while left != 0 {
                 let k = w * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;
-                if !self.holds(k, present) {
+                if !unfiltered && !self.holds(k, present) {
                     continue;
                 }
                 if let Some(m) = self.rules.get(k).and_then(|r| r.regex.find(text)) {
@@ -583,7 +594,9 @@ mod tests {
 
     fn builtin() -> Rules {
         let pack = Pack::builtin().unwrap();
-        Rules::build(&pack.rules, &pack.cue_rules).unwrap()
+        let mut rules = Rules::build(&pack.rules, &pack.cue_rules).unwrap();
+        rules.walk_anchors_alone().unwrap();
+        rules
     }
 
     /// The anchor words by index, as the rules were built.
@@ -636,7 +649,7 @@ mod tests {
         let text = "什么时候发货,3天能到吗";
         let mut row = rules.row();
         if let Some(anchors) = &rules.anchors {
-            anchors.mark(text, row.bits(), &rules.owners, rules.word_slots);
+            anchors.mark(text, row.bits(), &rules.plan.owners, rules.word_slots);
         }
         for (p, word) in words.iter().enumerate() {
             let marked = row.bits()[p / 64] >> (p % 64) & 1 == 1;
@@ -644,6 +657,8 @@ mod tests {
         }
         // The lexicon's walk marks the same bits, of the words and of the rules.
         let pack = Pack::builtin().unwrap();
+        let walkless = Rules::build(&pack.rules, &pack.cue_rules).unwrap();
+        assert!(walkless.anchors.is_none());
         let lexicon = crate::lexicon::Lexicon::build(&pack).unwrap();
         for text in [
             text,
@@ -654,7 +669,7 @@ mod tests {
         ] {
             let mut own = rules.row();
             if let Some(anchors) = &rules.anchors {
-                anchors.mark(text, own.bits(), &rules.owners, rules.word_slots);
+                anchors.mark(text, own.bits(), &rules.plan.owners, rules.word_slots);
             }
             let mut shared = rules.row();
             lexicon.scan_and_mark(text, &mut Vec::new(), &mut shared);
@@ -669,6 +684,14 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(spans(&mut shared), spans(&mut rules.row()), "{text}");
+            // Rules with no walk of their own, given an unmarked row, try every rule.
+            let mut unfiltered = Vec::new();
+            walkless.scan_row(text, &mut walkless.row(), &mut unfiltered);
+            let unfiltered: Vec<_> = unfiltered
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            assert_eq!(spans(&mut rules.row()), unfiltered, "{text}");
         }
         assert_eq!(Plan::of_pack(&pack).words, words);
     }
