@@ -363,13 +363,13 @@ const BOTH_CUES: &[&str] = &["身高体重"];
 
 /// Finds the quantities in a normalised message.
 pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
-    let text = norm.as_str();
-    if !text
-        .chars()
-        .any(|c| c.is_ascii_alphanumeric() || numeral::is_numeral_char(c) || c == '¥' || c == '均')
-    {
+    // Normalising learnt what kinds of character the text holds: half the messages hold
+    // nothing a quantity is made of, and the scans below that could find nothing are skipped.
+    let seen = norm.kinds();
+    if seen & (DIGIT | NUMERAL | LETTER | YEN | JUN) == 0 {
         return Vec::new();
     }
+    let text = norm.as_str();
     // Buyer messages are short: their characters fit in buffers on the stack. A text of no
     // more bytes than that has no more characters, so most need no count first.
     const SHORT: usize = 96;
@@ -406,17 +406,60 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
         out: Vec::new(),
         placed: Vec::new(),
     };
-    scan.sizes();
-    let nums = scan.numbers();
+    // A size is letters or 均码; every other quantity has a number in it.
+    if seen & (LETTER | JUN) != 0 {
+        scan.sizes();
+    }
+    let nums = if seen & (DIGIT | NUMERAL) != 0 {
+        scan.numbers()
+    } else {
+        Vec::new()
+    };
     if !nums.is_empty() {
         scan.long_digit_runs(&nums);
         scan.units(&nums);
-        scan.cued(&nums);
+        if seen & CUE != 0 {
+            scan.cued(&nums);
+        }
         scan.beside(&nums);
     }
     let mut out = scan.out;
     out.sort_by_key(|q| q.span().start);
     out
+}
+
+/// The kinds of character [`class`] tells apart, one bit each. The Han ones come first.
+const NUMERAL: u8 = 1;
+const JUN: u8 = 2;
+/// The first character of a cue word (see [`Scan::cued`]).
+const CUE: u8 = 4;
+pub(crate) const DIGIT: u8 = 8;
+pub(crate) const LETTER: u8 = 16;
+const YEN: u8 = 32;
+/// The kinds a Han character can be of: three bits, which fit beside its fold in the
+/// normaliser's table.
+pub(crate) const HAN_KINDS: u8 = NUMERAL | JUN | CUE;
+
+/// Which kind of character, if any, a quantity or a cue may be made of. Normalising gathers
+/// these for the whole text ([`Normalized::kinds`]).
+pub(crate) fn class(c: char) -> u8 {
+    if c.is_ascii() {
+        if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else {
+            0
+        }
+    } else {
+        match c {
+            '¥' => YEN,
+            '均' => JUN,
+            '身' | '个' | '体' => CUE,
+            _ if numeral::is_numeral_char(c) => NUMERAL,
+            _ => 0,
+        }
+    }
 }
 
 impl Scan<'_> {

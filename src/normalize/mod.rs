@@ -33,6 +33,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Span;
+use crate::extract;
 
 /// The script a buyer wrote in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,6 +59,9 @@ pub struct Normalized {
     script: Script,
     traditional: u32,
     simplified: u32,
+    /// The kinds of character the text holds that a quantity can be read from (the bits of
+    /// [`extract::class`]), so that finding quantities in a text without any costs nothing.
+    kinds: u8,
 }
 
 /// A piece of the map from the normalised text back to the original.
@@ -93,6 +97,11 @@ impl Normalized {
     /// How many characters of the original were traditional-only and simplified-only.
     pub fn script_counts(&self) -> (u32, u32) {
         (self.traditional, self.simplified)
+    }
+
+    /// The union of [`extract::class`] over the characters of the text.
+    pub(crate) fn kinds(&self) -> u8 {
+        self.kinds
     }
 
     /// Maps the byte range `start..end` of the normalised text to a span of the original.
@@ -178,7 +187,7 @@ impl Normalized {
 /// ```
 pub fn normalize(original: &str) -> Normalized {
     let han = &*HAN;
-    let mut marks = Marks::default();
+    let mut tally = Tally::default();
     let mut text = String::with_capacity(original.len());
     let mut map = MapBuilder::default();
     let mut last: Option<char> = None;
@@ -190,7 +199,7 @@ pub fn normalize(original: &str) -> Normalized {
     let mut at = 0;
     while at < original.len() {
         // Most characters need no step at all: skip over them without the general case.
-        let (plain_end, plain_last) = han.plain_run(original, at, &mut marks);
+        let (plain_end, plain_last) = han.plain_run(original, at, &mut tally);
         if plain_end > at {
             run.get_or_insert(at);
             last = plain_last;
@@ -200,7 +209,10 @@ pub fn normalize(original: &str) -> Normalized {
             break;
         };
         let (folded, mark) = han.fold(raw);
-        marks.add(mark);
+        tally.add(mark);
+        // A character that is dropped (a repeat, a space, a code's `[` or `#`) is of no kind
+        // or of one already counted, so counting the folded one counts what is written.
+        tally.kinds |= extract::class(folded);
         let mut end = at + raw.len_utf8();
         let repeat = last == Some(folded) && (folded == ' ' || is_punctuation(folded));
         if folded == raw && raw != '[' && raw != '#' && !repeat && !(raw == ' ' && last.is_none()) {
@@ -217,10 +229,11 @@ pub fn normalize(original: &str) -> Normalized {
         if let Some(len) = code_after(c, rest) {
             // The code's Han characters still count towards the script.
             for inner in rest.chars().take(len) {
-                marks.add(han.fold(inner).1);
+                tally.add(han.fold(inner).1);
                 end += inner.len_utf8();
             }
             c = code_char(original.get(at..end).unwrap_or_default());
+            tally.kinds |= extract::class(c);
         }
         let start = at;
         at = end;
@@ -250,10 +263,11 @@ pub fn normalize(original: &str) -> Normalized {
     }
     let mut segments = map.segments;
     segments.retain(|s| (s.norm as usize) < text.len());
-    let Marks {
+    let Tally {
         traditional,
         simplified,
-    } = marks;
+        kinds,
+    } = tally;
     let script = if traditional > 0 && traditional >= simplified {
         Script::Traditional
     } else if simplified > 0 {
@@ -267,17 +281,20 @@ pub fn normalize(original: &str) -> Normalized {
         script,
         traditional,
         simplified,
+        kinds,
     }
 }
 
-/// How many characters marked each script.
+/// What the characters written tell about the text: how many marked each script, and the
+/// kinds of them a quantity can be read from ([`Normalized::kinds`]).
 #[derive(Default)]
-struct Marks {
+struct Tally {
     traditional: u32,
     simplified: u32,
+    kinds: u8,
 }
 
-impl Marks {
+impl Tally {
     fn add(&mut self, mark: u8) {
         self.traditional += u32::from(mark == MARK_TRADITIONAL);
         self.simplified += u32::from(mark == MARK_SIMPLIFIED);
@@ -593,7 +610,8 @@ const HAN_END: u32 = 0xA000;
 /// each simplified one (0 = unchanged).
 struct HanTables {
     /// One entry per character, so folding a Han character is one load: the simplified form
-    /// in the low bits (0 = unchanged), the script mark above [`MARK_SHIFT`].
+    /// in the low bits (0 = unchanged), the character's kind for quantities above
+    /// [`KIND_SHIFT`], the script mark above [`MARK_SHIFT`].
     fold: Vec<u32>,
     /// The traditional form, or [`PHRASE_HEAD`] alone or added to it for the first characters
     /// of [`S2T_PHRASES`], so one lookup tells [`to_traditional`] both whether a character
@@ -643,6 +661,10 @@ static HAN: LazyLock<HanTables> = LazyLock::new(|| {
             *slot = (*slot & FOLD_CHAR) | u32::from(MARK_TRADITIONAL) << MARK_SHIFT;
         }
     }
+    for (c, slot) in (HAN_BASE..HAN_END).zip(tables.fold.iter_mut()) {
+        let kind = char::from_u32(c).map_or(0, extract::class) & extract::HAN_KINDS;
+        *slot |= u32::from(kind) << KIND_SHIFT;
+    }
     tables
 });
 
@@ -657,8 +679,12 @@ const MARK_TRADITIONAL: u8 = 1;
 const MARK_SIMPLIFIED: u8 = 2;
 /// Where the script mark sits in an entry of [`HanTables::fold`]: above every `char`.
 const MARK_SHIFT: u32 = 24;
+/// Where an entry of [`HanTables::fold`] keeps the character's [`extract::class`], between
+/// the simplified form (below U+110000) and the mark, so a run of characters kept as they
+/// are gathers their kinds by one `or` each.
+const KIND_SHIFT: u32 = 21;
 /// The bits of an entry of [`HanTables::fold`] that hold the simplified form.
-const FOLD_CHAR: u32 = (1 << MARK_SHIFT) - 1;
+const FOLD_CHAR: u32 = (1 << KIND_SHIFT) - 1;
 
 impl HanTables {
     /// The end of the run of characters from byte `from` that normalising keeps as they are
@@ -666,10 +692,11 @@ impl HanTables {
     /// characters without a simplified form), and the last of them; counts the scripts they
     /// mark. Reading the bytes keeps these, most of a message, cheap; the caller takes any
     /// other character through every step.
-    fn plain_run(&self, text: &str, from: usize, marks: &mut Marks) -> (usize, Option<char>) {
+    fn plain_run(&self, text: &str, from: usize, tally: &mut Tally) -> (usize, Option<char>) {
         let bytes = text.as_bytes();
         let mut at = from;
         let mut last_at = from;
+        let mut han_kinds = 0;
         while let Some(&b) = bytes.get(at) {
             // A lead byte of three, U+3000..U+9FFF, which holds the table's range.
             if (0xE3..=0xE9).contains(&b) {
@@ -684,16 +711,23 @@ impl HanTables {
                 let Some(&entry) = entry.filter(|&&e| e & FOLD_CHAR == 0) else {
                     break;
                 };
-                marks.add((entry >> MARK_SHIFT) as u8);
+                tally.add((entry >> MARK_SHIFT) as u8);
+                han_kinds |= entry;
                 last_at = at;
                 at += 3;
-            } else if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            } else if b.is_ascii_lowercase() {
+                tally.kinds |= extract::LETTER;
+                last_at = at;
+                at += 1;
+            } else if b.is_ascii_digit() {
+                tally.kinds |= extract::DIGIT;
                 last_at = at;
                 at += 1;
             } else {
                 break;
             }
         }
+        tally.kinds |= ((han_kinds >> KIND_SHIFT) & u32::from(extract::HAN_KINDS)) as u8;
         if at == from {
             return (at, None);
         }
@@ -748,6 +782,8 @@ fn fold_other(c: char) -> char {
 mod tests {
     use proptest::prelude::*;
 
+    use crate::extract;
+
     use super::{
         HAN, PHRASE_HEAD, S2T_PHRASES, code_after, code_char, han_slot, is_punctuation, normalize,
         s2t_table, to_traditional,
@@ -793,6 +829,41 @@ mod tests {
         (text, origin)
     }
 
+    /// What [`Normalized::kinds`](super::Normalized::kinds) must be: the kinds of the text's
+    /// characters, gathered one by one.
+    fn kinds_of(text: &str) -> u8 {
+        text.chars().fold(0, |kinds, c| kinds | extract::class(c))
+    }
+
+    /// The kinds gathered while normalising agree with the text's, for characters of every
+    /// kind reached by every path (kept in a run, folded, written by a code).
+    #[test]
+    fn the_kinds_are_the_texts() {
+        for text in [
+            "",
+            "身高165体重110斤",
+            "一米六五穿均码吗",
+            "XL码 ¥80 [数字x]块",
+            "两百個 Free size",
+            "貨號12 ３８碼",
+            "[微笑]",
+        ] {
+            assert_eq!(
+                normalize(text).kinds(),
+                kinds_of(normalize(text).as_str()),
+                "{text}"
+            );
+        }
+    }
+
+    /// Every Han character's kind fits in the bits the fold table keeps for it.
+    #[test]
+    fn every_han_kind_fits_the_table() {
+        for c in (0x3400..0xA000).filter_map(char::from_u32) {
+            assert_eq!(extract::class(c) & !extract::HAN_KINDS, 0, "{c}");
+        }
+    }
+
     fn pieces() -> impl Strategy<Value = String> {
         let piece = prop_oneof![
             Just("貨"),
@@ -821,6 +892,13 @@ mod tests {
             Just("#"),
             Just("#E-"),
             Just("E"),
+            Just("身"),
+            Just("一"),
+            Just("兩"),
+            Just("均"),
+            Just("¥"),
+            Just("￥"),
+            Just("３"),
         ];
         prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
     }
@@ -831,6 +909,7 @@ mod tests {
             let n = normalize(&original);
             let (text, origin) = model(&original);
             prop_assert_eq!(n.as_str(), text.as_str());
+            prop_assert_eq!(n.kinds(), kinds_of(&text));
             for start in 0..=text.len() + 1 {
                 for end in 0..=text.len() + 1 {
                     let first = origin.get(start).map(|&(s, _)| s);
