@@ -642,7 +642,13 @@ impl Scan<'_> {
             .iter()
             .filter(|n| !n.chinese && !n.decimal && n.int_digits >= 11)
         {
-            let digits: String = (n.from..n.to).filter_map(|k| self.ch(k)).collect();
+            // The number's characters are ASCII digits, so its bytes are its text.
+            let digits = self
+                .norm
+                .as_str()
+                .get(self.byte(n.from)..self.byte(n.to))
+                .unwrap_or_default()
+                .to_owned();
             if n.int_digits >= 12 {
                 self.push(n.from, n.to, |span| Quantity::OrderNumber { digits, span });
             } else if n.int_digits == 11
