@@ -363,10 +363,13 @@ const BOTH_CUES: &[&str] = &["身高体重"];
 
 /// Finds the quantities in a normalised message.
 pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
-    // Normalising learnt what kinds of character the text holds: half the messages hold
-    // nothing a quantity is made of, and the scans below that could find nothing are skipped.
+    // Normalising learnt what kinds of character the text holds: most messages hold nothing
+    // a quantity is made of, and the scans below that could find nothing are skipped. A
+    // Chinese numeral (一 is in many words) is read only with a unit or after a cue, and ¥
+    // only before digits.
     let seen = norm.kinds();
-    if seen & (DIGIT | NUMERAL | LETTER | YEN | JUN) == 0 {
+    let chinese = seen & NUMERAL != 0 && seen & (UNIT | CUE) != 0;
+    if seen & (DIGIT | LETTER | JUN) == 0 && !chinese {
         return Vec::new();
     }
     let text = norm.as_str();
@@ -433,12 +436,17 @@ const NUMERAL: u8 = 1;
 const JUN: u8 = 2;
 /// The first character of a cue word (see [`Scan::cued`]).
 const CUE: u8 = 4;
-pub(crate) const DIGIT: u8 = 8;
-pub(crate) const LETTER: u8 = 16;
-const YEN: u8 = 32;
-/// The kinds a Han character can be of: three bits, which fit beside its fold in the
+/// A character of a Han unit (see [`Scan::unit_at`]).
+const UNIT: u8 = 8;
+pub(crate) const DIGIT: u8 = 16;
+pub(crate) const LETTER: u8 = 32;
+const YEN: u8 = 64;
+/// The kinds a Han character can be of: four bits, which fit beside its fold in the
 /// normaliser's table.
-pub(crate) const HAN_KINDS: u8 = NUMERAL | JUN | CUE;
+pub(crate) const HAN_KINDS: u8 = NUMERAL | JUN | CUE | UNIT;
+
+/// The Han characters units are written with: every Han unit holds one.
+const UNIT_CHARS: [char; 9] = ['厘', '公', '米', '克', '斤', '块', '元', '码', '号'];
 
 /// Which kind of character, if any, a quantity or a cue may be made of. Normalising gathers
 /// these for the whole text ([`Normalized::kinds`]).
@@ -456,6 +464,7 @@ pub(crate) fn class(c: char) -> u8 {
             '¥' => YEN,
             '均' => JUN,
             '身' | '个' | '体' => CUE,
+            _ if UNIT_CHARS.contains(&c) => UNIT,
             _ if numeral::is_numeral_char(c) => NUMERAL,
             _ => 0,
         }
@@ -665,7 +674,8 @@ impl Scan<'_> {
 
     /// The unit right after char `i` (one space allowed before it): its kind and end.
     ///
-    /// The units: 厘米 公分 cm, 米 m, 公斤 千克 kg, 斤, 块钱 块, 元 rmb, 码, 号.
+    /// The units: 厘米 公分 cm, 米 m, 公斤 千克 kg, 斤, 块钱 块, 元 rmb, 码, 号. A Han unit
+    /// must hold one of [`UNIT_CHARS`], or `quantities` passes over a text that has it.
     fn unit_at(&self, i: usize) -> Option<(Unit, usize)> {
         let i = if self.ch(i) == Some(' ') { i + 1 } else { i };
         let first = self.ch(i)?;
@@ -900,7 +910,18 @@ enum Cue {
 
 #[cfg(test)]
 mod tests {
-    use super::{BOTH_CUES, HEIGHT_CUES, WEIGHT_CUES, format_number};
+    use super::{BOTH_CUES, HEIGHT_CUES, UNIT, WEIGHT_CUES, class, format_number};
+
+    /// `quantities` skips a text of Chinese numerals without a unit character: every Han unit
+    /// `Scan::unit_at` reads must hold one.
+    #[test]
+    fn every_han_unit_holds_a_unit_character() {
+        for unit in [
+            "厘米", "公分", "米", "公斤", "千克", "斤", "块钱", "块", "元", "码", "号",
+        ] {
+            assert!(unit.chars().any(|c| class(c) == UNIT), "{unit}");
+        }
+    }
 
     /// `Scan::cued` passes over every character that cannot start a cue.
     #[test]

@@ -678,7 +678,7 @@ fn han_slot(c: char) -> Option<usize> {
 const MARK_TRADITIONAL: u8 = 1;
 const MARK_SIMPLIFIED: u8 = 2;
 /// Where the script mark sits in an entry of [`HanTables::fold`]: above every `char`.
-const MARK_SHIFT: u32 = 24;
+const MARK_SHIFT: u32 = 25;
 /// Where an entry of [`HanTables::fold`] keeps the character's [`extract::class`], between
 /// the simplified form (below U+110000) and the mark, so a run of characters kept as they
 /// are gathers their kinds by one `or` each.
