@@ -55,6 +55,8 @@ pub struct Normalized {
     text: String,
     /// The map back, in pieces that start where it changes (see [`Segment`]), ordered by
     /// `norm`. Most characters keep their length, so a message usually needs few pieces.
+    /// An empty map is one linear piece from 0: the text is the original, as most messages
+    /// are, and needs no map allocated.
     segments: Vec<Segment>,
     script: Script,
     traditional: u32,
@@ -121,14 +123,25 @@ impl Normalized {
         if start >= end || !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
             return None;
         }
-        let k = self.segments.partition_point(|s| s.norm as usize <= start);
-        let seg = self.segments.get(k.checked_sub(1)?)?;
-        let next = self.segments.get(k).map_or(usize::MAX, |s| s.norm as usize);
+        let (seg, next) = self.piece(start)?;
         if seg.atomic != 0 || end > next {
             return None;
         }
         let shift = |at: usize| seg.orig as usize + at - seg.norm as usize;
         Some(Span::new(shift(start), shift(end)))
+    }
+
+    /// The piece of the map that byte `at` of the normalised text is in, and where the next
+    /// one starts.
+    #[inline]
+    fn piece(&self, at: usize) -> Option<(Segment, usize)> {
+        let k = self.segments.partition_point(|s| s.norm as usize <= at);
+        let next = self.segments.get(k).map_or(usize::MAX, |s| s.norm as usize);
+        match k.checked_sub(1) {
+            Some(before) => Some((*self.segments.get(before)?, next)),
+            None if self.segments.is_empty() => Some((Segment::default(), next)),
+            None => None,
+        }
     }
 
     /// [`original_span`](Self::original_span) of a range that is not within one linear piece.
@@ -161,11 +174,7 @@ impl Normalized {
         if at >= self.text.len() {
             return None;
         }
-        let k = self
-            .segments
-            .partition_point(|s| s.norm as usize <= at)
-            .checked_sub(1)?;
-        let seg = self.segments.get(k)?;
+        let (seg, _) = self.piece(at)?;
         let (norm, orig) = (seg.norm as usize, seg.orig as usize);
         if seg.atomic > 0 {
             return Some((orig, orig + seg.atomic as usize));
@@ -352,15 +361,22 @@ impl MapBuilder {
         if self.segments.capacity() == 0 {
             self.segments = Vec::with_capacity(SEGMENTS);
         }
+        // The empty map stood for one linear piece from 0: what was written before this
+        // piece kept its place, and now needs that piece written out.
+        if self.segments.is_empty() && segment.norm > 0 {
+            self.segments.push(Segment::default());
+        }
         self.segments.push(segment);
     }
 
     /// Maps the bytes from `norm` on one for one onto the original from `orig`: the last
     /// piece goes on when it is linear with the same shift, else a new piece starts.
     fn linear(&mut self, norm: u32, orig: u32) {
-        let continues = self.segments.last().is_some_and(|s| {
-            s.atomic == 0 && s.orig.wrapping_sub(s.norm) == orig.wrapping_sub(norm)
-        });
+        let continues = match self.segments.last() {
+            Some(s) => s.atomic == 0 && s.orig.wrapping_sub(s.norm) == orig.wrapping_sub(norm),
+            // All written so far kept its place (the empty map): so does this, if it does.
+            None => norm == orig,
+        };
         if !continues {
             self.add(Segment {
                 norm,
@@ -854,6 +870,18 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// A text that normalising keeps as it is has the empty map, which allocates nothing; one
+    /// that changes has its pieces from 0 on.
+    #[test]
+    fn a_text_kept_as_it_is_needs_no_map() {
+        let n = normalize("粉色什么时候补货,xl有吗?");
+        assert!(n.segments.is_empty());
+        assert_eq!(n.original_span(6, 9), crate::analysis::Span::new(6, 9));
+        let n = normalize("粉色有吗？？");
+        assert_eq!(n.segments.first().map(|s| (s.norm, s.orig)), Some((0, 0)));
+        assert_eq!(n.original_span(12, 13), crate::analysis::Span::new(12, 18));
     }
 
     /// Every Han character's kind fits in the bits the fold table keeps for it.
