@@ -36,8 +36,6 @@ mod slots;
 pub use slots::SLOTS;
 
 use aho_corasick::dfa::DFA;
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
@@ -247,9 +245,10 @@ impl PartialEq<&str> for ReasonKind {
 pub struct Reason {
     /// What moved the score, or changed the wording.
     pub kind: ReasonKind,
-    /// What it was about: the intent, the slots, the stage, the tag. Borrowed when it is a
-    /// fixed text, so explaining a reply allocates little.
-    pub detail: Cow<'static, str>,
+    /// What it was about: the intent, the slots, the stage, the tag. A [`Label`]: a fixed
+    /// wording is borrowed and a short one (a cue, most slot lists) kept in place, so
+    /// explaining a reply allocates little.
+    pub detail: Label,
     /// How much it added (negative: took away).
     pub weight: f32,
 }
@@ -295,8 +294,8 @@ struct Compiled {
     slot_ids: Vec<usize>,
     /// `when_missing`, as positions in [`SLOTS`].
     missing: Vec<usize>,
-    /// The cues, normalised like messages.
-    cues: Vec<String>,
+    /// The cues, normalised like messages, as the reasons name them.
+    cues: Vec<Label>,
     /// The cues, as pattern ids of [`Replies::cue_words`].
     cue_ids: Vec<usize>,
     /// The same ids as bits, by word of a message's set of cues said: whether any cue is in
@@ -319,9 +318,9 @@ struct Compiled {
     /// The text pieces in traditional characters, one entry per piece (empty for a slot),
     /// converted once so that a reply for a buyer who writes them converts only its values.
     traditional: Vec<String>,
-    /// The slots, listed for the reasons; borrowed for the common single slot, so that a
-    /// reason naming it costs no allocation.
-    slots_listed: Cow<'static, str>,
+    /// The slots, listed for the reasons: borrowed for the common single slot and kept in
+    /// place for most pairs, so that a reason naming them mostly costs no allocation.
+    slots_listed: Label,
     /// Templates with the same group score the same for every request, except that one may
     /// have been sent already: they differ in wording only. Ranking scores a group once.
     group: usize,
@@ -473,7 +472,8 @@ impl Replies {
                 .iter()
                 .map(|c| crate::normalize::normalize(c).into_string())
                 .filter(|c| !c.is_empty())
-                .collect();
+                .map(Label::from)
+                .collect::<Vec<_>>();
             let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
             let missing: Vec<usize> = t.when_missing.iter().filter_map(position).collect();
             // The slots of the text, in order, each once.
@@ -486,8 +486,8 @@ impl Replies {
                 }
             }
             let slots_listed = match slot_ids.as_slice() {
-                [one] => Cow::Borrowed(SLOTS.get(*one).copied().unwrap_or_default()),
-                _ => Cow::Owned(
+                [one] => Label::from_static(SLOTS.get(*one).copied().unwrap_or_default()),
+                _ => Label::from(
                     slot_ids
                         .iter()
                         .filter_map(|&k| SLOTS.get(k).copied())
@@ -531,7 +531,7 @@ impl Replies {
                 let id = match cue_list.iter().position(|x| x == cue) {
                     Some(id) => id,
                     None => {
-                        cue_list.push(cue.clone());
+                        cue_list.push(cue.to_string());
                         cue_list.len() - 1
                     }
                 };

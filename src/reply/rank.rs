@@ -22,9 +22,11 @@ use super::{
 use crate::analysis::Analysis;
 use crate::bits::Bits;
 use crate::intent::Intent;
+use crate::label::Label;
 use crate::normalize::{Script, joins_phrase, push_traditional, to_traditional};
+use crate::objection::ObjectionKind;
 use crate::pack::{Board, Stage};
-use crate::session::{ActionKind, Advice, Session};
+use crate::session::{ActionKind, Advice, ReminderKind, Session};
 use crate::traits::TraitName;
 
 /// Adds up a template's score, and writes its reasons where `R` keeps them.
@@ -54,12 +56,7 @@ impl Reasons for &mut Vec<Reason> {
 
 impl<R: Reasons> Tally<R> {
     #[inline(always)]
-    fn add<D: Into<Cow<'static, str>>>(
-        &mut self,
-        kind: ReasonKind,
-        weight: f32,
-        detail: impl FnOnce() -> D,
-    ) {
+    fn add<D: Into<Label>>(&mut self, kind: ReasonKind, weight: f32, detail: impl FnOnce() -> D) {
         self.score += weight;
         self.reasons.note(|| Reason {
             kind,
@@ -239,7 +236,7 @@ impl Candidate {
 /// Why a template is a candidate at all.
 enum Fit {
     Reminder,
-    Objection(crate::objection::ObjectionKind),
+    Objection(ObjectionKind),
     Trait(crate::traits::Trait, f32),
     Intent(Intent, f32),
     WrapUp,
@@ -438,7 +435,7 @@ impl Replies {
                 }
                 reply.reasons.push(Reason {
                     kind: ReasonKind::Script,
-                    detail: Cow::Borrowed("the buyer writes traditional characters"),
+                    detail: Label::from_static("the buyer writes traditional characters"),
                     weight: 0.0,
                 });
             }
@@ -585,23 +582,18 @@ impl Replies {
         let intent = match fit {
             Fit::Reminder => {
                 let kind = c.reminder;
-                tally.add(ReasonKind::Reminder, REMINDER_FIT, || {
-                    ["the ", kind.map_or("", |k| k.as_str()), " reminder is due"].concat()
-                });
+                tally.add(ReasonKind::Reminder, REMINDER_FIT, || reminder_reason(kind));
                 Some(Intent::Payment)
             }
             Fit::Objection(kind) => {
                 tally.add(ReasonKind::Objection, OBJECTION_FIT, || {
-                    ["answers a ", kind.as_str(), " objection"].concat()
+                    objection_reason(kind)
                 });
                 None
             }
             Fit::Trait(name, score) => {
                 tally.add(ReasonKind::Trait, TRAIT_FIT * score, || {
-                    let mut out = String::with_capacity(48);
-                    out.push_str("written for a buyer who is ");
-                    out.push_str(name.as_str());
-                    out
+                    ["written for a buyer who is ", name.as_str()].concat()
                 });
                 None
             }
@@ -668,7 +660,13 @@ impl Replies {
             for name in names {
                 if let Some(score) = ctx.shown(name) {
                     tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
-                        let mut out = String::with_capacity(64);
+                        let len = how.len()
+                            + " a buyer who is ".len()
+                            + name.name.as_str().len()
+                            + name.value.map_or(0, |v| 1 + v.as_str().len())
+                            + " ()".len()
+                            + hundredths_len(score);
+                        let mut out = String::with_capacity(len);
                         out.push_str(how);
                         out.push_str(" a buyer who is ");
                         push_trait(&mut out, *name);
@@ -754,10 +752,23 @@ fn push_trait(out: &mut String, name: TraitName) {
 /// `0..1`, so the formatter is left only what is out of the common range).
 fn push_hundredths(out: &mut String, x: f32) {
     use std::fmt::Write as _;
-    if !(0.0..1e7).contains(&x) || x.is_sign_negative() {
+    let Some(cents) = hundredths(x) else {
         // Writing to a `String` cannot fail.
         let _ = write!(out, "{x:.2}");
         return;
+    };
+    crate::extract::push_digits(out, cents / 100);
+    out.push('.');
+    let frac = cents % 100;
+    crate::extract::push_digits(out, frac / 10);
+    crate::extract::push_digits(out, frac % 10);
+}
+
+/// `x` in hundredths, rounded as the formatter rounds them; `None` outside the common range
+/// (negative, or from 1e7 up), left to the formatter.
+fn hundredths(x: f32) -> Option<u64> {
+    if !(0.0..1e7).contains(&x) || x.is_sign_negative() {
+        return None;
     }
     // Exact: an f32 times 100 needs at most 29 bits of an f64's 53, and the fraction left
     // after truncation is exact too.
@@ -766,16 +777,20 @@ fn push_hundredths(out: &mut String, x: f32) {
     let whole = hundredths as u64;
     let frac = hundredths - whole as f64;
     // The formatter rounds the exact value, a tie to even.
-    let cents = if frac > 0.5 || (frac == 0.5 && whole % 2 == 1) {
+    Some(if frac > 0.5 || (frac == 0.5 && whole % 2 == 1) {
         whole + 1
     } else {
         whole
-    };
-    crate::extract::push_digits(out, cents / 100);
-    out.push('.');
-    let frac = cents % 100;
-    crate::extract::push_digits(out, frac / 10);
-    crate::extract::push_digits(out, frac % 10);
+    })
+}
+
+/// How many bytes [`push_hundredths`] writes for `x` (a guess outside the common range), so
+/// that a reason can be written into a text of its exact size: a label takes it without
+/// shrinking it.
+fn hundredths_len(x: f32) -> usize {
+    hundredths(x).map_or(16, |cents| {
+        (cents / 100).checked_ilog10().map_or(1, |d| d as usize + 1) + 3
+    })
 }
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.
@@ -858,7 +873,7 @@ fn apologise(reply: &mut Reply, openers: &[String], turn: usize) {
     reply.text = [opener.as_str(), body].concat();
     reply.reasons.push(Reason {
         kind: ReasonKind::Wait,
-        detail: Cow::Borrowed("the buyer waited: the reply opens with an apology"),
+        detail: Label::from_static("the buyer waited: the reply opens with an apology"),
         weight: 0.0,
     });
 }
@@ -891,6 +906,27 @@ fn risky(request: &Request<'_>) -> Option<&'static str> {
         .find(|t| tags.iter().any(|tag| tag == t))
 }
 
+/// `the {kind} reminder is due`, as a fixed text, so that the reason costs no allocation.
+fn reminder_reason(kind: Option<ReminderKind>) -> &'static str {
+    match kind {
+        Some(ReminderKind::Nudge) => "the nudge reminder is due",
+        Some(ReminderKind::Pay) => "the pay reminder is due",
+        Some(ReminderKind::Last) => "the last reminder is due",
+        None => "the  reminder is due",
+    }
+}
+
+/// `answers a {kind} objection`, as a fixed text, so that the reason costs no allocation.
+fn objection_reason(kind: ObjectionKind) -> &'static str {
+    match kind {
+        ObjectionKind::Need => "answers a need objection",
+        ObjectionKind::Product => "answers a product objection",
+        ObjectionKind::Price => "answers a price objection",
+        ObjectionKind::Budget => "answers a budget objection",
+        ObjectionKind::MissingInfo => "answers a missing_info objection",
+    }
+}
+
 /// `written for {written}, the buyer is at {at}`, as a fixed text: the stages are few, and a
 /// reason that borrows its detail costs no allocation.
 fn stage_reason(written: Stage, at: Stage) -> &'static str {
@@ -917,7 +953,10 @@ fn stage_reason(written: Stage, at: Stage) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{Stage, push_hundredths, stage_reason};
+    use super::{
+        ObjectionKind, ReminderKind, Stage, hundredths, hundredths_len, objection_reason,
+        push_hundredths, reminder_reason, stage_reason,
+    };
 
     /// The hand-written hundredths are the formatter's, ties (to even) included.
     #[test]
@@ -957,6 +996,21 @@ mod tests {
             let mut out = String::new();
             push_hundredths(&mut out, x);
             assert_eq!(out, format!("{x:.2}"), "{x:?}");
+            if hundredths(x).is_some() {
+                assert_eq!(hundredths_len(x), out.len(), "{x:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_reasons_name_their_kinds() {
+        for kind in ReminderKind::ALL {
+            let expected = ["the ", kind.as_str(), " reminder is due"].concat();
+            assert_eq!(reminder_reason(Some(kind)), expected);
+        }
+        for kind in ObjectionKind::ALL {
+            let expected = ["answers a ", kind.as_str(), " objection"].concat();
+            assert_eq!(objection_reason(kind), expected);
         }
     }
 
