@@ -253,7 +253,14 @@ impl Facts<'_> {
 /// Whether `s` holds more than whitespace: what `!s.trim().is_empty()` says, read from the
 /// front only, so a value that opens with a word is told at its first character.
 fn has_text(s: &str) -> bool {
-    s.chars().any(|c| !c.is_whitespace())
+    match s.as_bytes().first() {
+        // A letter or digit, or a character from U+4000 up (lead bytes 0xE4 and above, so
+        // every Chinese value): no whitespace there, the highest being U+3000. Told without
+        // decoding it or looking it up in the Unicode tables, as this runs for every slot a
+        // template needs.
+        Some(&b) if b.is_ascii_alphanumeric() || b >= 0xE4 => true,
+        _ => s.chars().any(|c| !c.is_whitespace()),
+    }
 }
 
 /// The cheapest product of the same category that costs less than this one, with its price:
@@ -423,7 +430,36 @@ pub(crate) fn fill(
 
 #[cfg(test)]
 mod tests {
-    use super::{Facts, SLOTS, Slot};
+    use super::{Facts, SLOTS, Slot, has_text};
+
+    /// The shortcut of `has_text` says what the whole check says.
+    #[test]
+    fn has_text_is_trim_not_empty() {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "\u{3000}",
+            "\u{3000}x",
+            "\u{0B}",
+            "\u{85}",
+            "\u{A0}a",
+            "\u{2029}",
+            "a",
+            "满",
+            "7天",
+            "😀",
+            " 满",
+            "\u{3001}",
+            "\u{FEFF}",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        texts.extend((0..0x11_0000).filter_map(char::from_u32).map(String::from));
+        for text in texts {
+            assert_eq!(has_text(&text), !text.trim().is_empty(), "{text:?}");
+        }
+    }
 
     /// Each slot's variant sits at the place of its name in `SLOTS`.
     #[test]
