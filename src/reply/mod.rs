@@ -403,7 +403,7 @@ impl Replies {
             let sample = pieces
                 .as_deref()
                 .and_then(|p| {
-                    slots::fill(&t.text, p, t.text.len() + 48, |_, out| {
+                    slots::fill(p, t.text.len() + 48, |_, out| {
                         out.push_str("这款");
                         true
                     })
@@ -515,7 +515,7 @@ impl Replies {
                     .iter()
                     .flatten()
                     .map(|piece| match piece {
-                        Piece::Text(range) => t.text.get(range.clone()).map(to_traditional),
+                        Piece::Text(words) => Some(to_traditional(words)),
                         Piece::Slot(_) => None,
                     })
                     .map(Option::unwrap_or_default)
@@ -642,7 +642,7 @@ impl Replies {
             shop: request.shop,
         };
         let text = &c.template.text;
-        slots::fill(text, c.pieces.as_deref()?, text.len() + 48, |k, out| {
+        slots::fill(c.pieces.as_deref()?, text.len() + 48, |k, out| {
             facts.fill(k).map(|v| out.push_str(&v)).is_some()
         })
     }

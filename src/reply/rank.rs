@@ -816,7 +816,7 @@ fn filled_len(pieces: &[Piece], ctx: &Context<'_>) -> Option<usize> {
     let mut len = 0;
     for piece in pieces {
         len += match piece {
-            Piece::Text(range) => range.len(),
+            Piece::Text(words) => words.len(),
             Piece::Slot(k) => ctx.value(*k)?.len(),
         };
     }
@@ -827,7 +827,7 @@ fn filled_len(pieces: &[Piece], ctx: &Context<'_>) -> Option<usize> {
 fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
     let pieces = c.pieces.as_deref()?;
     let len = filled_len(pieces, ctx)?;
-    slots::fill(&c.template.text, pieces, len, |k, out| {
+    slots::fill(pieces, len, |k, out| {
         ctx.value(k).map(|v| out.push_str(v)).is_some()
     })
 }
@@ -841,7 +841,7 @@ fn fill_traditional(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
     let mut last = None;
     for (piece, converted) in pieces.iter().zip(&c.traditional) {
         let simplified = match piece {
-            Piece::Text(range) => c.template.text.get(range.clone())?,
+            Piece::Text(words) => words,
             Piece::Slot(k) => ctx.value(*k)?,
         };
         if let (Some(first), Some(second)) = (last, simplified.chars().next())

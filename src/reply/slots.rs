@@ -365,11 +365,12 @@ fn push_label(out: &mut String, size: &str) {
     out.push('码');
 }
 
-/// A piece of a template's text: words as written (a byte range of the text), or a slot by
-/// its position in [`SLOTS`].
+/// A piece of a template's text: words as written, or a slot by its position in [`SLOTS`].
+/// The words are kept apart, cut once, so that filling a text copies them without finding
+/// them in the text again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Piece {
-    Text(std::ops::Range<usize>),
+    Text(Box<str>),
     Slot(usize),
 }
 
@@ -384,8 +385,8 @@ pub(crate) fn pieces(text: &str) -> Result<Option<Vec<Piece>>, &str> {
         .and_then(|rest| rest.find('{'))
         .map(|k| at + k)
     {
-        if open > at {
-            out.push(Piece::Text(at..open));
+        if let Some(words) = text.get(at..open).filter(|w| !w.is_empty()) {
+            out.push(Piece::Text(words.into()));
         }
         let Some(close) = text
             .get(open..)
@@ -399,8 +400,8 @@ pub(crate) fn pieces(text: &str) -> Result<Option<Vec<Piece>>, &str> {
         out.push(Piece::Slot(slot));
         at = close + 1;
     }
-    if at < text.len() {
-        out.push(Piece::Text(at..text.len()));
+    if let Some(words) = text.get(at..).filter(|w| !w.is_empty()) {
+        out.push(Piece::Text(words.into()));
     }
     Ok(Some(out))
 }
@@ -409,7 +410,6 @@ pub(crate) fn pieces(text: &str) -> Result<Option<Vec<Piece>>, &str> {
 /// of the slot it is given to the text so far, and says whether it could. `capacity` is
 /// the room to allocate for the text.
 pub(crate) fn fill(
-    text: &str,
     pieces: &[Piece],
     capacity: usize,
     mut value: impl FnMut(usize, &mut String) -> bool,
@@ -417,7 +417,7 @@ pub(crate) fn fill(
     let mut out = String::with_capacity(capacity);
     for piece in pieces {
         match piece {
-            Piece::Text(range) => out.push_str(text.get(range.clone())?),
+            Piece::Text(words) => out.push_str(words),
             Piece::Slot(k) => {
                 if !value(*k, &mut out) {
                     return None;
