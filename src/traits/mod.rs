@@ -284,18 +284,17 @@ impl TraitBoard {
                 evidence,
             });
         }
-        sort(&mut scores);
+        scores.sort_by(order);
         scores
     }
 }
 
-pub(crate) fn sort(scores: &mut [TraitScore]) {
-    scores.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.name.cmp(&b.name))
-            .then(a.value.cmp(&b.value))
-    });
+/// The order of trait scores: strongest first, ties by name and value.
+pub(crate) fn order(a: &TraitScore, b: &TraitScore) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.name.cmp(&b.name))
+        .then(a.value.cmp(&b.value))
 }
 
 /// `1 − Π(1 − wᵢ)` over the evidence that counts.

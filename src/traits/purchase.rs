@@ -12,7 +12,7 @@ use crate::intent::Intent;
 use crate::label::Label;
 use crate::objection::{Objection, ObjectionKind};
 use crate::session::{Phase, Session};
-use crate::traits::{Trait, TraitScore, noisy_or, sort};
+use crate::traits::{Trait, TraitScore, noisy_or, order};
 
 /// What the intents of the message say about buying, with the evidence's wording (a test
 /// checks it against the labels), so that no piece of evidence has to be put together.
@@ -28,6 +28,9 @@ const ASKED: f32 = 0.2;
 const RETURNING: f32 = 0.3;
 const CLOSING: f32 = 0.2;
 const ORDERED: f32 = 0.9;
+
+// The present intents are kept as the bits of a `u32`.
+const _: () = assert!(Intent::ALL.len() <= 32);
 
 /// How much an objection scales the estimate down, and the evidence's wording.
 const fn objects(kind: ObjectionKind) -> (&'static str, f32) {
@@ -54,7 +57,12 @@ pub(crate) fn estimate(
         .map(|k| traits.remove(k).evidence)
         .unwrap_or_default();
     evidence.retain(|e| matches!(e.source, Source::Term { .. } | Source::Rule { .. }));
-    let present = |i: Intent| intents.iter().any(|s| s.intent == i && s.present);
+    // The present intents as bits, read in one pass rather than one per question asked.
+    let shown = intents
+        .iter()
+        .filter(|s| s.present)
+        .fold(0u32, |bits, s| bits | 1 << s.intent.index());
+    let present = |i: Intent| shown & 1 << i.index() != 0;
     let score_of = |name: Trait| {
         traits
             .iter()
@@ -78,11 +86,7 @@ pub(crate) fn estimate(
             asked = true;
         }
     }
-    if !asked
-        && intents
-            .iter()
-            .any(|s| s.present && s.intent != Intent::Greeting)
-    {
+    if !asked && shown & !(1 << Intent::Greeting.index()) != 0 {
         sign("asks about the goods", ASKED);
     }
     let returning = score_of(Trait::Returning);
@@ -150,14 +154,17 @@ pub(crate) fn estimate(
             cut("the chat has run long", 0.2);
         }
     }
-    traits.push(TraitScore {
+    let purchase = TraitScore {
         name: Trait::Purchase,
         value: None,
         score,
         present: score >= threshold,
         evidence,
-    });
-    sort(traits);
+    };
+    // The other scores come sorted from the board, so the estimate is put in its place
+    // rather than the whole list sorted again.
+    let at = traits.partition_point(|t| order(t, &purchase).is_lt());
+    traits.insert(at, purchase);
 }
 
 #[cfg(test)]
