@@ -220,17 +220,25 @@ impl TraitScore {
 }
 
 /// Evidence gathered per trait and value while a message is read.
+///
+/// Each trait and value is kept as the score it becomes, filled in by
+/// [`finish`](Self::finish), so that finishing needs neither a new list nor the old one freed.
 #[derive(Debug, Default)]
 pub(crate) struct TraitBoard {
-    entries: Vec<(TraitName, Vec<Evidence>)>,
+    entries: Vec<TraitScore>,
 }
 
 impl TraitBoard {
     /// Adds evidence. The same cue said twice is one hint, not two: a repeat stays in the
     /// evidence but does not count.
     pub(crate) fn add(&mut self, name: TraitName, mut evidence: Evidence) {
-        match self.entries.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, list)) => {
+        match self
+            .entries
+            .iter_mut()
+            .find(|s| s.name == name.name && s.value == name.value)
+        {
+            Some(entry) => {
+                let list = &mut entry.evidence;
                 if list
                     .iter()
                     .any(|e| e.counts() && e.source == evidence.source)
@@ -244,7 +252,13 @@ impl TraitBoard {
                 // would have made, rather than one and a reallocation at the second.
                 let mut list = Vec::with_capacity(4);
                 list.push(evidence);
-                self.entries.push((name, list));
+                self.entries.push(TraitScore {
+                    name: name.name,
+                    value: name.value,
+                    score: 0.0,
+                    present: false,
+                    evidence: list,
+                });
             }
         }
     }
@@ -256,33 +270,26 @@ impl TraitBoard {
 
     /// The scores: for gender and age band only the strongest value; strongest first.
     pub(crate) fn finish(self, threshold: f32) -> Vec<TraitScore> {
-        // One more for the purchase estimate, which is added after.
-        let mut scores: Vec<TraitScore> = Vec::with_capacity(self.entries.len() + 1);
-        for (name, mut evidence) in self.entries {
+        let mut scores = self.entries;
+        for s in &mut scores {
             // Cues come in message order, terms before rules: checking is cheaper than sorting.
-            if !evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
-                evidence.sort_by_key(|e| (e.span.start, e.span.end));
+            if !s.evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
+                s.evidence.sort_by_key(|e| (e.span.start, e.span.end));
             }
-            let score = noisy_or(&evidence);
-            if let Some(old) = scores.iter_mut().find(|s| s.name == name.name) {
-                if score > old.score {
-                    *old = TraitScore {
-                        name: name.name,
-                        value: name.value,
-                        score,
-                        present: score >= threshold,
-                        evidence,
-                    };
-                }
-                continue;
-            }
-            scores.push(TraitScore {
-                name: name.name,
-                value: name.value,
-                score,
-                present: score >= threshold,
-                evidence,
-            });
+            s.score = noisy_or(&s.evidence);
+            s.present = s.score >= threshold;
+        }
+        // Gender and age band keep their strongest value, the first one of equals: the stable
+        // sort puts it first among its trait's values, where deduplication keeps it. Rare, as
+        // it needs two values said.
+        if scores
+            .iter()
+            .filter(|s| s.name.has_value())
+            .nth(1)
+            .is_some()
+        {
+            scores.sort_by(|a, b| a.name.cmp(&b.name).then(b.score.total_cmp(&a.score)));
+            scores.dedup_by(|later, first| later.name == first.name);
         }
         scores.sort_by(order);
         scores

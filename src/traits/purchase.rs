@@ -164,6 +164,8 @@ pub(crate) fn estimate(
     // The other scores come sorted from the board, so the estimate is put in its place
     // rather than the whole list sorted again.
     let at = traits.partition_point(|t| order(t, &purchase).is_lt());
+    // Room for this one only: a board with no scores hands over a list with none.
+    traits.reserve_exact(1);
     traits.insert(at, purchase);
 }
 
