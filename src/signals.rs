@@ -110,8 +110,13 @@ pub(crate) fn read(
             }
         }
     };
+    // Most words are no cue: a plain loop over each word's (usually empty) list is cheaper
+    // than one flattened iterator over all of them.
     for hit in hits {
-        for role in lexicon.word(hit.word).into_iter().flat_map(|w| &w.cues) {
+        let Some(word) = lexicon.word(hit.word) else {
+            continue;
+        };
+        for role in &word.cues {
             let (start, end) = role.inner.map_or((hit.start, hit.end), |(s, e)| {
                 (hit.start + s, hit.start + e)
             });
