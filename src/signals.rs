@@ -32,6 +32,9 @@ struct Found<'a> {
     end: usize,
 }
 
+// Read once per message, from one place: inlined there, its result is built where it is
+// used rather than returned and moved.
+#[inline]
 pub(crate) fn read(
     lexicon: &Lexicon,
     rules: &Rules,
