@@ -90,6 +90,17 @@ impl Label {
     }
 }
 
+impl Label {
+    /// The text's bytes, read without checking them again: what comparing needs.
+    fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Static(text) => text.as_bytes(),
+            Repr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Heap(text) => text.as_bytes(),
+        }
+    }
+}
+
 impl Default for Label {
     /// The empty label.
     fn default() -> Label {
@@ -151,9 +162,11 @@ impl From<Label> for String {
     }
 }
 
+/// Labels compare by their bytes, which is how their texts compare (UTF-8 keeps the order of
+/// the characters), without reading a label kept in place as a `str` first.
 impl PartialEq for Label {
     fn eq(&self, other: &Label) -> bool {
-        self.as_str() == other.as_str()
+        self.bytes() == other.bytes()
     }
 }
 
@@ -167,7 +180,7 @@ impl PartialOrd for Label {
 
 impl Ord for Label {
     fn cmp(&self, other: &Label) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        self.bytes().cmp(other.bytes())
     }
 }
 
@@ -183,13 +196,13 @@ macro_rules! eq_text {
     ($($other:ty),*) => {$(
         impl PartialEq<$other> for Label {
             fn eq(&self, other: &$other) -> bool {
-                self.as_str() == AsRef::<str>::as_ref(other)
+                self.bytes() == AsRef::<str>::as_ref(other).as_bytes()
             }
         }
 
         impl PartialEq<Label> for $other {
             fn eq(&self, other: &Label) -> bool {
-                AsRef::<str>::as_ref(self) == other.as_str()
+                AsRef::<str>::as_ref(self).as_bytes() == other.bytes()
             }
         }
     )*};
