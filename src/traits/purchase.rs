@@ -163,6 +163,7 @@ pub(crate) fn estimate(
     };
     // The other scores come sorted from the board, so the estimate is put in its place
     // rather than the whole list sorted again.
+    debug_assert!(traits.is_sorted_by(|a, b| order(a, b).is_le()));
     let at = traits.partition_point(|t| order(t, &purchase).is_lt());
     // Room for this one only: a board with no scores hands over a list with none.
     traits.reserve_exact(1);
