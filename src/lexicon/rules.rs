@@ -54,7 +54,8 @@ pub(crate) struct Rules {
     /// not mark them (see [`walk_anchors_alone`](Self::walk_anchors_alone)); none until then,
     /// and none when no rule has anchors.
     anchors: Option<AnchorWords>,
-    /// The anchor words, and for each the rules it is a first anchor of.
+    /// The anchor words, for each the rules it is a first anchor of, and the rules without
+    /// anchors; its `needs` were flattened into `needs` below and taken out.
     plan: Plan,
     /// The scan keeps one row of bits: the anchor words present, in this many `u64`s, then
     /// the rules worth a look.
@@ -393,12 +394,14 @@ impl Rules {
                 regex,
             });
         }
-        let plan = Plan::of(compiled.iter().map(|r| r.regex.as_str()));
+        let mut plan = Plan::of(compiled.iter().map(|r| r.regex.as_str()));
         // Each set as a mask over the anchor words, so that a message holds a set when the
-        // mask meets the words it holds: an AND or two, however long the set.
+        // mask meets the words it holds: an AND or two, however long the set. The nested
+        // lists are taken out of the plan, which the rules keep only for its words and owners.
+        let needs = std::mem::take(&mut plan.needs);
         let mut flat = Vec::new();
-        let mut need_ends = Vec::with_capacity(plan.needs.len() + 1);
-        for alternatives in &plan.needs {
+        let mut need_ends = Vec::with_capacity(needs.len() + 1);
+        for alternatives in &needs {
             let rule = flat.len();
             need_ends.push(rule);
             for sets in alternatives {
