@@ -312,6 +312,9 @@ struct Compiled {
     reminder: Option<ReminderKind>,
     /// Tagged `risk_free`: offered with more weight when the product is a risky buy.
     risk_free: bool,
+    /// Answers intents only: no categories, reminder, objections or traits to check, so that
+    /// the common template skips those checks with one test.
+    plain: bool,
     /// The text cut at its slots, so filling it needs no parsing; `None` for a text with a
     /// brace left open, which never renders.
     pieces: Option<Vec<Piece>>,
@@ -495,6 +498,10 @@ impl Replies {
                         .join(", "),
                 ),
             };
+            let plain = t.categories.is_empty()
+                && reminder.is_none()
+                && objections.is_empty()
+                && traits.is_empty();
             compiled.push(Compiled {
                 template: t.clone(),
                 id: Label::new(&t.id),
@@ -511,6 +518,7 @@ impl Replies {
                 objections,
                 reminder,
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
+                plain,
                 traditional: pieces
                     .iter()
                     .flatten()

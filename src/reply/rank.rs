@@ -91,6 +91,8 @@ struct Context<'a> {
     /// Whether any trait shows: most messages show none, and then no template's traits
     /// need looking up.
     any_shown: bool,
+    /// The tone used with this buyer before, looked up once rather than for every template.
+    tone: Option<&'a str>,
 }
 
 impl Context<'_> {
@@ -313,6 +315,7 @@ impl Replies {
             fillable: Cell::new(0),
             said: said.words(),
             any_shown: analysis.traits.iter().any(|t| t.present),
+            tone: request.profile.and_then(|p| p.tone.as_deref()),
             present,
         };
 
@@ -565,7 +568,8 @@ impl Replies {
         let t = &c.template;
         let request = ctx.request;
         // The cheapest refusal first.
-        if !t.categories.is_empty()
+        if !c.plain
+            && !t.categories.is_empty()
             && !request
                 .product
                 .is_some_and(|p| t.categories.contains(&p.category))
@@ -656,30 +660,33 @@ impl Replies {
                 });
             }
         }
-        for (names, sign, how) in [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")] {
-            for name in names {
-                if let Some(score) = ctx.shown(name) {
-                    tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
-                        let len = how.len()
-                            + " a buyer who is ".len()
-                            + name.name.as_str().len()
-                            + name.value.map_or(0, |v| 1 + v.as_str().len())
-                            + " ()".len()
-                            + hundredths_len(score);
-                        let mut out = String::with_capacity(len);
-                        out.push_str(how);
-                        out.push_str(" a buyer who is ");
-                        push_trait(&mut out, *name);
-                        out.push_str(" (");
-                        push_hundredths(&mut out, score);
-                        out.push(')');
-                        out
-                    });
+        // Most messages show no trait: then no template's traits need a look.
+        if ctx.any_shown {
+            let lists = [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")];
+            for (names, sign, how) in lists {
+                for name in names {
+                    if let Some(score) = ctx.shown(name) {
+                        tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
+                            let len = how.len()
+                                + " a buyer who is ".len()
+                                + name.name.as_str().len()
+                                + name.value.map_or(0, |v| 1 + v.as_str().len())
+                                + " ()".len()
+                                + hundredths_len(score);
+                            let mut out = String::with_capacity(len);
+                            out.push_str(how);
+                            out.push_str(" a buyer who is ");
+                            push_trait(&mut out, *name);
+                            out.push_str(" (");
+                            push_hundredths(&mut out, score);
+                            out.push(')');
+                            out
+                        });
+                    }
                 }
             }
         }
-        let tone = request.profile.and_then(|p| p.tone.as_deref());
-        if let Some(tone) = tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
+        if let Some(tone) = ctx.tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
             tally.add(ReasonKind::Tone, TONE_WEIGHT, || {
                 ["the ", tone, " tone used with this buyer before"].concat()
             });
@@ -693,6 +700,15 @@ impl Replies {
     /// matched on at once.
     #[inline(always)]
     fn fit(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
+        if !c.plain {
+            return self.fit_special(c, ctx);
+        }
+        self.fit_intent(c, ctx)
+    }
+
+    /// [`fit`](Self::fit) for a template that is not [`plain`](Compiled::plain).
+    #[inline(always)]
+    fn fit_special(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
         if let Some(kind) = c.reminder {
             // Reminders go out on the schedule, never in answer to a message.
             return (ctx.advice.reminder_now == Some(kind)).then_some(Fit::Reminder);
@@ -719,6 +735,12 @@ impl Replies {
                 .max_by(|a, b| a.score.total_cmp(&b.score))?;
             return Some(Fit::Trait(shown.name, shown.score));
         }
+        self.fit_intent(c, ctx)
+    }
+
+    /// [`fit`](Self::fit) by the template's intents, or as a wrap-up.
+    #[inline(always)]
+    fn fit_intent(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
         // The best present intent it answers; the last of equals, as `max_by` keeps.
         let mut by_intent: Option<(Intent, f32)> = None;
         for &i in &c.intents {
