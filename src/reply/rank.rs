@@ -622,10 +622,13 @@ impl Replies {
             );
         }
         if !c.cues.is_empty() {
-            let said = c
-                .cue_bits
-                .iter()
-                .any(|&(word, bits)| ctx.said.get(word).is_some_and(|w| w & bits != 0));
+            let said_in =
+                |&(word, bits): &(usize, u64)| ctx.said.get(word).is_some_and(|w| w & bits != 0);
+            // Most templates' cues sit in one word of the set.
+            let said = match c.cue_bits.as_slice() {
+                [one] => said_in(one),
+                all => all.iter().any(said_in),
+            };
             if said {
                 // The first of its cues in the message, looked for only to explain a reply.
                 tally.add(ReasonKind::Cue, CUE_WEIGHT, || {
@@ -743,10 +746,20 @@ impl Replies {
     fn fit_intent(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
         // The best present intent it answers; the last of equals, as `max_by` keeps.
         let mut by_intent: Option<(Intent, f32)> = None;
-        for &i in &c.intents {
-            if let Some(&Some(score)) = ctx.score_of.get(i.index()) {
-                if by_intent.is_none_or(|(_, best)| score.total_cmp(&best).is_ge()) {
-                    by_intent = Some((i, score));
+        if let [i] = c.intents.as_slice() {
+            // Most templates answer one intent: no comparing.
+            by_intent = ctx
+                .score_of
+                .get(i.index())
+                .copied()
+                .flatten()
+                .map(|s| (*i, s));
+        } else {
+            for &i in &c.intents {
+                if let Some(&Some(score)) = ctx.score_of.get(i.index()) {
+                    if by_intent.is_none_or(|(_, best)| score.total_cmp(&best).is_ge()) {
+                        by_intent = Some((i, score));
+                    }
                 }
             }
         }
