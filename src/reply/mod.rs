@@ -312,8 +312,8 @@ struct Compiled {
     reminder: Option<ReminderKind>,
     /// Tagged `risk_free`: offered with more weight when the product is a risky buy.
     risk_free: bool,
-    /// Answers intents only: no categories, reminder, objections or traits to check, so that
-    /// the common template skips those checks with one test.
+    /// Fits by its intents only: no categories, reminder, objections or traits to check,
+    /// and not a wrap-up, so that the common template skips those checks with one test.
     plain: bool,
     /// The text cut at its slots, so filling it needs no parsing; `None` for a text with a
     /// brace left open, which never renders.
@@ -498,7 +498,8 @@ impl Replies {
                         .join(", "),
                 ),
             };
-            let plain = t.categories.is_empty()
+            let plain = t.board != Board::WrapUp
+                && t.categories.is_empty()
                 && reminder.is_none()
                 && objections.is_empty()
                 && traits.is_empty();

@@ -567,52 +567,17 @@ impl Replies {
     ) -> Option<Option<Intent>> {
         let t = &c.template;
         let request = ctx.request;
-        // The cheapest refusal first.
-        if !c.plain
-            && !t.categories.is_empty()
-            && !request
-                .product
-                .is_some_and(|p| t.categories.contains(&p.category))
-        {
-            return None;
-        }
-        let fit = self.fit(c, ctx)?;
-        if ctx.fillable(c.missing_bits) != 0 {
-            return None;
-        }
-        if ctx.fillable(c.needs) != c.needs {
-            return None;
-        }
-        let intent = match fit {
-            Fit::Reminder => {
-                let kind = c.reminder;
-                tally.add(ReasonKind::Reminder, REMINDER_FIT, || reminder_reason(kind));
-                Some(Intent::Payment)
+        let intent = if c.plain {
+            // The common template, which fits by its intents alone: no reason to go through
+            // what else could let it fit.
+            let (intent, score) = best_intent(c, ctx)?;
+            if !fits_facts(c, ctx) {
+                return None;
             }
-            Fit::Objection(kind) => {
-                tally.add(ReasonKind::Objection, OBJECTION_FIT, || {
-                    objection_reason(kind)
-                });
-                None
-            }
-            Fit::Trait(name, score) => {
-                tally.add(ReasonKind::Trait, TRAIT_FIT * score, || {
-                    ["written for a buyer who is ", name.as_str()].concat()
-                });
-                None
-            }
-            Fit::Intent(intent, score) => {
-                tally.add(ReasonKind::Intent, score, || intent.as_str());
-                Some(intent)
-            }
-            Fit::WrapUp => {
-                tally.add(
-                    ReasonKind::Advice,
-                    WRAP_UP_FIT,
-                    || "the session calls for wrapping up",
-                );
-                None
-            }
+            tally.add(ReasonKind::Intent, score, || intent.as_str());
+            Some(intent)
+        } else {
+            self.weigh_fit(c, ctx, tally)?
         };
         if !c.slot_ids.is_empty() {
             tally.add(
@@ -697,21 +662,69 @@ impl Replies {
         Some(intent)
     }
 
+    /// [`weigh_shared`](Self::weigh_shared)'s fit for a template that is not
+    /// [`plain`](Compiled::plain): its categories, why it fits and the facts it needs, with
+    /// the reason it fits. `None` when it does not; else the intent it answers.
+    #[inline(always)]
+    fn weigh_fit<R: Reasons>(
+        &self,
+        c: &Compiled,
+        ctx: &Context<'_>,
+        tally: &mut Tally<R>,
+    ) -> Option<Option<Intent>> {
+        let t = &c.template;
+        // The cheapest refusal first.
+        if !t.categories.is_empty()
+            && !ctx
+                .request
+                .product
+                .is_some_and(|p| t.categories.contains(&p.category))
+        {
+            return None;
+        }
+        let fit = self.fit(c, ctx)?;
+        if !fits_facts(c, ctx) {
+            return None;
+        }
+        Some(match fit {
+            Fit::Reminder => {
+                let kind = c.reminder;
+                tally.add(ReasonKind::Reminder, REMINDER_FIT, || reminder_reason(kind));
+                Some(Intent::Payment)
+            }
+            Fit::Objection(kind) => {
+                tally.add(ReasonKind::Objection, OBJECTION_FIT, || {
+                    objection_reason(kind)
+                });
+                None
+            }
+            Fit::Trait(name, score) => {
+                tally.add(ReasonKind::Trait, TRAIT_FIT * score, || {
+                    ["written for a buyer who is ", name.as_str()].concat()
+                });
+                None
+            }
+            Fit::Intent(intent, score) => {
+                tally.add(ReasonKind::Intent, score, || intent.as_str());
+                Some(intent)
+            }
+            Fit::WrapUp => {
+                tally.add(
+                    ReasonKind::Advice,
+                    WRAP_UP_FIT,
+                    || "the session calls for wrapping up",
+                );
+                None
+            }
+        })
+    }
+
     /// Why a template is a candidate at all: a reminder that is due, an objection it answers,
     /// a trait it is written for, an intent of the message, or the wrap-up the advice calls
     /// for. Inlined: it runs for every template looked at, and its answer is mostly
     /// matched on at once.
     #[inline(always)]
     fn fit(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
-        if !c.plain {
-            return self.fit_special(c, ctx);
-        }
-        self.fit_intent(c, ctx)
-    }
-
-    /// [`fit`](Self::fit) for a template that is not [`plain`](Compiled::plain).
-    #[inline(always)]
-    fn fit_special(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
         if let Some(kind) = c.reminder {
             // Reminders go out on the schedule, never in answer to a message.
             return (ctx.advice.reminder_now == Some(kind)).then_some(Fit::Reminder);
@@ -738,31 +751,7 @@ impl Replies {
                 .max_by(|a, b| a.score.total_cmp(&b.score))?;
             return Some(Fit::Trait(shown.name, shown.score));
         }
-        self.fit_intent(c, ctx)
-    }
-
-    /// [`fit`](Self::fit) by the template's intents, or as a wrap-up.
-    #[inline(always)]
-    fn fit_intent(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
-        // The best present intent it answers; the last of equals, as `max_by` keeps.
-        let mut by_intent: Option<(Intent, f32)> = None;
-        if let [i] = c.intents.as_slice() {
-            // Most templates answer one intent: no comparing.
-            by_intent = ctx
-                .score_of
-                .get(i.index())
-                .copied()
-                .flatten()
-                .map(|s| (*i, s));
-        } else {
-            for &i in &c.intents {
-                if let Some(&Some(score)) = ctx.score_of.get(i.index()) {
-                    if by_intent.is_none_or(|(_, best)| score.total_cmp(&best).is_ge()) {
-                        by_intent = Some((i, score));
-                    }
-                }
-            }
-        }
+        let by_intent = best_intent(c, ctx);
         if c.template.board == Board::WrapUp && ctx.wrap_up {
             return match by_intent {
                 Some((i, score)) if score > WRAP_UP_FIT => Some(Fit::Intent(i, score)),
@@ -771,6 +760,37 @@ impl Replies {
         }
         by_intent.map(|(i, score)| Fit::Intent(i, score))
     }
+}
+
+/// The best present intent `c` answers, with its score; the last of equals, as `max_by`
+/// keeps.
+#[inline(always)]
+fn best_intent(c: &Compiled, ctx: &Context<'_>) -> Option<(Intent, f32)> {
+    if let [i] = c.intents.as_slice() {
+        // Most templates answer one intent: no comparing.
+        return ctx
+            .score_of
+            .get(i.index())
+            .copied()
+            .flatten()
+            .map(|s| (*i, s));
+    }
+    let mut best: Option<(Intent, f32)> = None;
+    for &i in &c.intents {
+        if let Some(&Some(score)) = ctx.score_of.get(i.index()) {
+            if best.is_none_or(|(_, b)| score.total_cmp(&b).is_ge()) {
+                best = Some((i, score));
+            }
+        }
+    }
+    best
+}
+
+/// Whether the facts let `c` be sent: no slot of its `when_missing` can be filled (it is
+/// for when they are missing), and every slot of its text can.
+#[inline(always)]
+fn fits_facts(c: &Compiled, ctx: &Context<'_>) -> bool {
+    ctx.fillable(c.missing_bits) == 0 && ctx.fillable(c.needs) == c.needs
 }
 
 /// Appends a trait's name as its `Display` writes it (`angry`, `gender=male`), without the
