@@ -347,6 +347,9 @@ pub(crate) struct Replies {
     /// templates here is a bit per template, by its place in the pack, so that a request's
     /// templates worth a look are gathered a word of 64 at a time.
     by_intent: Vec<Vec<u64>>,
+    /// Per intent, the slots (as [`Compiled::needs`]) that its [`plain`](Compiled::plain)
+    /// templates check against the facts: all of them do once the intent is present.
+    intent_slots: Vec<u32>,
     /// Templates that may fit with no intent, by what lets them: a reminder due, an
     /// objection voiced, a trait shown, the advice to wrap up.
     reminders: Vec<u64>,
@@ -580,6 +583,7 @@ impl Replies {
         };
         let none = vec![0u64; compiled.len().div_ceil(64)];
         let mut by_intent = vec![none.clone(); Intent::ALL.len()];
+        let mut intent_slots = vec![0; Intent::ALL.len()];
         let (mut reminders, mut for_objections, mut for_traits, mut wrap_ups) =
             (none.clone(), none.clone(), none.clone(), none);
         for (k, c) in compiled.iter().enumerate() {
@@ -591,6 +595,9 @@ impl Replies {
             for intent in &c.intents {
                 if let Some(set) = by_intent.get_mut(intent.index()) {
                     mark(set);
+                }
+                if let Some(slots) = intent_slots.get_mut(intent.index()).filter(|_| c.plain) {
+                    *slots |= c.needs | c.missing_bits;
                 }
             }
             if c.reminder.is_some() {
@@ -621,6 +628,7 @@ impl Replies {
         Ok(Replies {
             templates: compiled,
             by_intent,
+            intent_slots,
             reminders,
             for_objections,
             for_traits,

@@ -338,10 +338,17 @@ impl Replies {
         if ctx.wrap_up {
             mark(&self.wrap_ups);
         }
+        let mut slots = 0;
         for (intent, _) in ctx.present {
             if let Some(set) = self.by_intent.get(intent.index()) {
                 mark(set);
             }
+            slots |= self.intent_slots.get(intent.index()).copied().unwrap_or(0);
+        }
+        // The slots the plain templates of the present intents look up, learned in one go
+        // rather than a few at a time: each of those templates gets to the facts anyway.
+        if slots != 0 {
+            ctx.learn(slots);
         }
 
         // What choosing can return: the best for each present intent, the wrap-up, and the
