@@ -454,7 +454,9 @@ impl Replies {
         (stage, replies)
     }
 
-    /// Which template cues the normalised message holds, by cue id.
+    /// Which template cues the normalised message holds, by cue id. Out of line: inlined
+    /// into [`answer`](Self::answer), its walk cost the scoring loop there more than the call.
+    #[inline(never)]
     fn cues_said(&self, normalized: &str) -> Bits {
         let Some(words) = &self.cue_words else {
             return Bits::new(0);
