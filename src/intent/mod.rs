@@ -104,10 +104,25 @@ pub(crate) struct Board {
 }
 
 impl Board {
+    /// Keeps each list in message order as it grows, ties in the order they came: what a
+    /// stable sort at the end would give, without the sort. Evidence mostly comes in order
+    /// (terms, then rules, each by position), so the place is nearly always the end.
     fn add(&mut self, intent: Intent, evidence: Evidence) {
         if let Some(list) = self.evidence.get_mut(intent.index()) {
             self.has_backup |= evidence.backup;
-            list.push(evidence);
+            let key = (evidence.span.start, evidence.span.end);
+            match list.last() {
+                None => {
+                    // Asking for the block directly is cheaper than growing an empty list.
+                    *list = Vec::with_capacity(4);
+                    list.push(evidence);
+                }
+                Some(last) if (last.span.start, last.span.end) <= key => list.push(evidence),
+                Some(_) => {
+                    let at = list.partition_point(|e| (e.span.start, e.span.end) <= key);
+                    list.insert(at, evidence);
+                }
+            }
         }
     }
 
@@ -355,11 +370,9 @@ impl Board {
             if list.is_empty() {
                 continue;
             }
-            let mut evidence = std::mem::take(list);
-            // Most lists are in message order already, and checking is cheaper than sorting.
-            if !evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
-                evidence.sort_by_key(|e| (e.span.start, e.span.end));
-            }
+            // `add` kept the list in message order.
+            let evidence = std::mem::take(list);
+            debug_assert!(evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)));
             let score = Board::score(&evidence);
             scores.push(IntentScore {
                 intent,
