@@ -101,6 +101,9 @@ pub(crate) struct Board {
     /// Per `only_alone` intent, whether the message says more than it (`Alone::says_more`),
     /// once `decides` has asked, so that `finish` does not count again.
     said_more: [Option<bool>; SCORED],
+    /// Bit `i` set when intent `i` has evidence: a message has one or two, and the passes
+    /// over the board visit only those rather than all twelve lists.
+    filled: u16,
 }
 
 impl Board {
@@ -110,6 +113,7 @@ impl Board {
     fn add(&mut self, intent: Intent, evidence: Evidence) {
         if let Some(list) = self.evidence.get_mut(intent.index()) {
             self.has_backup |= evidence.backup;
+            self.filled |= 1 << intent.index();
             let key = (evidence.span.start, evidence.span.end);
             match list.last() {
                 None => {
@@ -124,6 +128,26 @@ impl Board {
                 }
             }
         }
+    }
+
+    /// The intents with evidence, in `Intent::ALL` order.
+    fn filled(&self) -> impl Iterator<Item = Intent> + use<> {
+        let mut bits = self.filled;
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            Intent::ALL.get(i).copied()
+        })
+    }
+
+    /// The lists of the intents with evidence.
+    fn filled_lists(&mut self) -> impl Iterator<Item = &mut Vec<Evidence>> {
+        let filled = self.filled;
+        self.evidence
+            .iter_mut()
+            .enumerate()
+            .filter(move |(i, _)| filled & (1 << i) != 0)
+            .map(|(_, list)| list)
     }
 
     fn score(list: &[Evidence]) -> f32 {
@@ -144,13 +168,13 @@ impl Board {
     pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
         let only_alone = alone.intents.as_slice();
         if self.has_backup {
-            for e in self.evidence.iter_mut().flatten().filter(|e| e.backup) {
+            for e in self.filled_lists().flatten().filter(|e| e.backup) {
                 e.counted = false;
             }
             if self.present(threshold, only_alone) {
                 return true;
             }
-            for e in self.evidence.iter_mut().flatten() {
+            for e in self.filled_lists().flatten() {
                 if e.backup && e.negated_by.is_none() && e.absorbed_by.is_none() {
                     e.counted = true;
                 }
@@ -166,12 +190,14 @@ impl Board {
             return false;
         }
         let mut decided = false;
-        for ((i, list), said) in Intent::ALL
-            .iter()
-            .zip(&self.evidence)
-            .zip(self.said_more.iter_mut())
-        {
-            if only_alone.contains(i) && Board::score(list) >= threshold {
+        for i in self.filled() {
+            let (Some(list), Some(said)) = (
+                self.evidence.get(i.index()),
+                self.said_more.get_mut(i.index()),
+            ) else {
+                continue;
+            };
+            if only_alone.contains(&i) && Board::score(list) >= threshold {
                 let more = alone.says_more(norm, list);
                 *said = Some(more);
                 decided |= !more;
@@ -182,8 +208,12 @@ impl Board {
 
     fn present(&self, threshold: f32, only_alone: &[Intent]) -> bool {
         // An intent without evidence scores 0, below any threshold.
-        Intent::ALL.iter().zip(&self.evidence).any(|(i, list)| {
-            !list.is_empty() && !only_alone.contains(i) && Board::score(list) >= threshold
+        self.filled().any(|i| {
+            !only_alone.contains(&i)
+                && self
+                    .evidence
+                    .get(i.index())
+                    .is_some_and(|list| Board::score(list) >= threshold)
         })
     }
 
@@ -364,12 +394,11 @@ impl Board {
         let only_alone = alone.intents.as_slice();
         let elsewhere = self.elsewhere;
         let said_more = self.said_more;
-        let mut scores: Vec<IntentScore> =
-            Vec::with_capacity(self.evidence.iter().filter(|l| !l.is_empty()).count());
-        for (&intent, list) in Intent::ALL.iter().zip(self.evidence.iter_mut()) {
-            if list.is_empty() {
+        let mut scores: Vec<IntentScore> = Vec::with_capacity(self.filled.count_ones() as usize);
+        for intent in self.filled() {
+            let Some(list) = self.evidence.get_mut(intent.index()) else {
                 continue;
-            }
+            };
             // `add` kept the list in message order.
             let evidence = std::mem::take(list);
             debug_assert!(evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)));
@@ -381,6 +410,7 @@ impl Board {
                 evidence,
             });
         }
+        self.filled = 0;
         // Generic words explain a message only as a whole: when backups decided, an intent
         // far behind the best one is an echo of the same words, not a second request.
         if self.backup_stage {
