@@ -292,7 +292,13 @@ impl Board {
         // After every rule is in, so that a rule can take over another rule's match too; and
         // over every match of the rule, not only the first one a hit records.
         for hit in hits {
-            let Some(rule) = rules.rule(hit.rule).filter(|r| !r.absorbs.is_empty()) else {
+            // A rule that would take over only intents without evidence changes nothing, and
+            // its matches need not be found again.
+            let Some(rule) = rules.rule(hit.rule).filter(|r| {
+                r.absorbs
+                    .iter()
+                    .any(|i| self.filled & (1 << i.index()) != 0)
+            }) else {
                 continue;
             };
             for m in rule.regex.find_iter(norm.as_str()) {
@@ -448,7 +454,12 @@ impl Board {
         };
         // Most messages have one intent, or their intents in order already.
         if !scores.is_sorted_by(|a, b| order(a, b).is_le()) {
-            scores.sort_by(order);
+            // Two out of order are swapped, as the stable sort would, without its setup.
+            if scores.len() == 2 {
+                scores.swap(0, 1);
+            } else {
+                scores.sort_by(order);
+            }
         }
         let by_fallback = |s: &IntentScore| {
             let miss: f32 = s
