@@ -140,14 +140,13 @@ impl Board {
         })
     }
 
-    /// The lists of the intents with evidence.
-    fn filled_lists(&mut self) -> impl Iterator<Item = &mut Vec<Evidence>> {
-        let filled = self.filled;
-        self.evidence
-            .iter_mut()
-            .enumerate()
-            .filter(move |(i, _)| filled & (1 << i) != 0)
-            .map(|(_, list)| list)
+    /// Every piece of evidence, passed to `f`.
+    fn each(&mut self, mut f: impl FnMut(&mut Evidence)) {
+        for i in self.filled() {
+            for e in self.evidence.get_mut(i.index()).into_iter().flatten() {
+                f(e);
+            }
+        }
     }
 
     fn score(list: &[Evidence]) -> f32 {
@@ -168,17 +167,19 @@ impl Board {
     pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
         let only_alone = alone.intents.as_slice();
         if self.has_backup {
-            for e in self.filled_lists().flatten().filter(|e| e.backup) {
-                e.counted = false;
-            }
+            self.each(|e| {
+                if e.backup {
+                    e.counted = false;
+                }
+            });
             if self.present(threshold, only_alone) {
                 return true;
             }
-            for e in self.filled_lists().flatten() {
+            self.each(|e| {
                 if e.backup && e.negated_by.is_none() && e.absorbed_by.is_none() {
                     e.counted = true;
                 }
-            }
+            });
             self.backup_stage = true;
         }
         // A rule for `other` matched and nothing else did: the message is about none of the
