@@ -475,6 +475,7 @@ impl Engine {
             }
         }
         let (scores, decided_by) = board.finish(inner.threshold, &inner.only_alone, norm);
+        board.discard();
         Intents { scores, decided_by }
     }
 

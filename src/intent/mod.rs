@@ -391,9 +391,10 @@ impl Board {
     }
 
     /// The final scores, strongest first, and which path decided.
-    /// The evidence is taken out of the board, which is used up.
+    /// The evidence is taken out of the board, which is then only fit for
+    /// [`discard`](Self::discard).
     pub(crate) fn finish(
-        mut self,
+        &mut self,
         threshold: f32,
         alone: &Alone,
         norm: &Normalized,
@@ -479,12 +480,19 @@ impl Board {
         } else {
             Decision::Lexicon
         };
-        // Every list that ever held evidence has its bit in `filled` and was taken above, so
-        // the lists own no memory any more: forgetting them leaks nothing and spares their
-        // drop, which would look at all twelve.
+        (scores, decision)
+    }
+
+    /// Ends a board that [`finish`](Self::finish) emptied.
+    ///
+    /// Every list that ever held evidence has its bit in `filled` and was taken by `finish`,
+    /// so the lists own no memory any more: forgetting them leaks nothing and spares their
+    /// drop, which would look at all twelve. Inlined, so that the board is not copied to be
+    /// passed.
+    #[inline(always)]
+    pub(crate) fn discard(self) {
         let Board { evidence, .. } = self;
         debug_assert!(evidence.iter().all(|l| l.capacity() == 0));
         std::mem::forget(evidence);
-        (scores, decision)
     }
 }
