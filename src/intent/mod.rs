@@ -238,7 +238,10 @@ impl Board {
                     (hit.start + s, hit.start + e)
                 });
                 let span = norm.original_span(start, end);
-                let negated_by = cues.negation(norm, start, end).filter(|_| role.negatable);
+                let negated_by = role
+                    .negatable
+                    .then(|| cues.negation(norm, start, end))
+                    .flatten();
                 self.add(
                     role.intent,
                     Evidence {
