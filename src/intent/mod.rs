@@ -104,6 +104,8 @@ pub(crate) struct Board {
     /// Bit `i` set when intent `i` has evidence: a message has one or two, and the passes
     /// over the board visit only those rather than all twelve lists.
     filled: u16,
+    /// True once the fallback gave evidence.
+    guessed: bool,
 }
 
 impl Board {
@@ -380,6 +382,7 @@ impl Board {
         let Some(verdict) = model.predict(features, wanted) else {
             return;
         };
+        self.guessed = true;
         self.add(
             verdict.intent,
             Evidence {
@@ -479,9 +482,11 @@ impl Board {
             1.0 - miss < threshold
         };
         let mut present = scores.iter().filter(|s| s.present).peekable();
+        // Without a guess among the evidence, a present intent's score is what `by_fallback`
+        // counts, so at least the threshold: the lists need not be read again.
         let decision = if present.peek().is_none() {
             Decision::Nothing
-        } else if present.all(by_fallback) {
+        } else if self.guessed && present.all(by_fallback) {
             Decision::Fallback
         } else {
             Decision::Lexicon
