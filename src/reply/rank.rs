@@ -1095,4 +1095,79 @@ mod tests {
             }
         }
     }
+
+    mod cues {
+        use proptest::prelude::*;
+
+        use crate::guard::Linter;
+        use crate::pack::Pack;
+        use crate::reply::Replies;
+
+        fn builtin() -> Replies {
+            let pack = Pack::builtin().unwrap();
+            Replies::build(&pack.templates, &Linter::build(&pack.courtesy).unwrap()).unwrap()
+        }
+
+        /// The cues by id, as the templates were compiled.
+        fn cues(replies: &Replies) -> Vec<String> {
+            let mut cues: Vec<String> = Vec::new();
+            for c in &replies.templates {
+                for (&id, cue) in c.cue_ids.iter().zip(&c.cues) {
+                    if cues.len() <= id {
+                        cues.resize(id + 1, String::new());
+                    }
+                    cues[id] = cue.to_string();
+                }
+            }
+            assert!(cues.iter().all(|c| !c.is_empty()));
+            cues
+        }
+
+        /// Every cue in the normalised text sets its bit, overlapping ones too, and no other.
+        fn check(replies: &Replies, cues: &[String], text: &str) {
+            let normalized = crate::normalize::normalize(text).into_string();
+            let said = replies.cues_said(&normalized);
+            let said = said.words();
+            for (id, cue) in cues.iter().enumerate() {
+                let found = said[id / 64] >> (id % 64) & 1 == 1;
+                assert_eq!(found, normalized.contains(cue.as_str()), "{cue} in {text}");
+            }
+        }
+
+        #[test]
+        fn every_cue_in_a_message_is_said() {
+            let replies = builtin();
+            let cues = cues(&replies);
+            assert!(cues.len() > 20);
+            let snapshot = include_str!("../../tests/data/snapshot.tsv");
+            for line in snapshot.lines() {
+                check(&replies, &cues, line.split('\t').next().unwrap_or_default());
+            }
+            // Cues overlapping and side by side.
+            check(&replies, &cues, &cues.concat());
+            check(&replies, &cues, &cues.join("x"));
+            check(&replies, &cues, "");
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn any_text_of_cues_and_characters(
+                picks in prop::collection::vec((any::<usize>(), "[a-z0-9 多少钱便宜吗?，发货了]{0,3}"), 0..12)
+            ) {
+                let replies = builtin();
+                let cues = cues(&replies);
+                let mut text = String::new();
+                for (k, filler) in &picks {
+                    if let Some(cue) = cues.get(k % cues.len()) {
+                        // Cut some cues short, so that partial ones come up too.
+                        let chars = cue.chars().count();
+                        text.extend(cue.chars().take(chars - k / cues.len() % 2));
+                    }
+                    text.push_str(filler);
+                }
+                check(&replies, &cues, &text);
+            }
+        }
+    }
 }
