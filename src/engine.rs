@@ -383,10 +383,11 @@ impl Engine {
     /// range of `message` on `char` boundaries.
     pub fn analyze(&self, message: &str) -> Analysis {
         let norm = normalize(message);
-        let matched = self.match_words(&norm, true);
+        let mut matched = Matched::new();
+        self.match_words(&norm, true, &mut matched);
         let quantities = extract::quantities(&norm);
         let intents = self.intents(message, &norm, &matched, &quantities);
-        self.finish(message, norm, matched, quantities, intents)
+        self.finish(message, norm, &matched, quantities, intents)
     }
 
     /// Not part of the API: runs the analysis of `message` up to and including a stage, for
@@ -402,10 +403,12 @@ impl Engine {
             return norm.as_str().len();
         }
         if stage == 5 {
-            let matched = self.match_words(&norm, false);
+            let mut matched = Matched::new();
+            self.match_words(&norm, false, &mut matched);
             return matched.hits.len();
         }
-        let matched = self.match_words(&norm, true);
+        let mut matched = Matched::new();
+        self.match_words(&norm, true, &mut matched);
         if stage == 1 {
             return matched.hits.len() + matched.rule_hits.len();
         }
@@ -417,31 +420,25 @@ impl Engine {
         if stage == 3 {
             return intents.scores.len();
         }
-        let a = self.finish(message, norm, matched, quantities, intents);
+        let a = self.finish(message, norm, &matched, quantities, intents);
         a.intents.len() + a.traits.len() + a.notes.len()
     }
 
     /// Stage 2: the lexicon's words and the pack's rules in the normalised message; the
-    /// rules' regexes only with `rules` (false only for profiling).
-    fn match_words(&self, norm: &Normalized, rules: bool) -> Matched {
+    /// rules' regexes only with `rules` (false only for profiling). Filled in place: the
+    /// words are kept inline, and moving them out of a return would copy some 400 bytes.
+    fn match_words(&self, norm: &Normalized, rules: bool, matched: &mut Matched) {
         let inner = &*self.inner;
-        let mut hits = Vec::with_capacity(16);
         let mut anchors = inner.rules.row();
         inner
             .lexicon
-            .scan_and_mark(norm.as_str(), &mut hits, &mut anchors);
-        let mut rule_hits = Vec::new();
+            .scan_and_mark(norm.as_str(), &mut matched.hits, &mut anchors);
         if rules {
             inner
                 .rules
-                .scan_row(norm.as_str(), &mut anchors, &mut rule_hits);
+                .scan_row(norm.as_str(), &mut anchors, &mut matched.rule_hits);
         }
-        let cues = Cues::collect(&inner.lexicon, norm.as_str(), &hits, inner.window);
-        Matched {
-            hits,
-            rule_hits,
-            cues,
-        }
+        matched.cues = Cues::collect(&inner.lexicon, norm.as_str(), &matched.hits, inner.window);
     }
 
     /// Stage 3b: the intents, from the lexicon, the rules, the quantities and, when they do
@@ -484,7 +481,7 @@ impl Engine {
         &self,
         message: &str,
         norm: Normalized,
-        matched: Matched,
+        matched: &Matched,
         quantities: Vec<crate::extract::Quantity>,
         intents: Intents,
     ) -> Analysis {
@@ -494,7 +491,7 @@ impl Engine {
             &inner.rules,
             message,
             &norm,
-            &matched,
+            matched,
             &quantities,
             &inner.pack.session.review_words,
         );
@@ -522,10 +519,20 @@ impl Engine {
 
 /// What stage 2 found in a message.
 pub(crate) struct Matched {
-    pub hits: Vec<crate::lexicon::Hit>,
+    pub hits: crate::lexicon::Hits,
     pub rule_hits: Vec<crate::lexicon::rules::RuleHit>,
     /// The negation cues among the hits.
     pub cues: Cues,
+}
+
+impl Matched {
+    fn new() -> Matched {
+        Matched {
+            hits: crate::lexicon::Hits::new(),
+            rule_hits: Vec::new(),
+            cues: Cues::default(),
+        }
+    }
 }
 
 /// What stage 3b decided.

@@ -115,7 +115,7 @@ pub(crate) fn read(
     };
     // Most words are no cue: a plain loop over each word's (usually empty) list is cheaper
     // than one flattened iterator over all of them.
-    for hit in hits {
+    for hit in hits.iter() {
         let Some(word) = lexicon.word(hit.word) else {
             continue;
         };

@@ -150,11 +150,60 @@ pub(crate) struct CueRole {
 }
 
 /// A word found in a normalised message, by byte range of the normalised text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub word: usize,
     pub start: usize,
     pub end: usize,
+}
+
+/// The words found in one message. A buyer's message rarely holds more than a dozen: they
+/// are kept on the stack, and only a longer message's go to the heap, so that most messages
+/// neither allocate nor free a list (a free alone costs some ninety instructions).
+pub(crate) struct Hits {
+    inline: [Hit; Hits::INLINE],
+    len: usize,
+    /// All the hits, once there are more than fit inline.
+    spill: Vec<Hit>,
+}
+
+impl Hits {
+    const INLINE: usize = 16;
+
+    pub(crate) fn new() -> Hits {
+        Hits {
+            inline: [Hit::default(); Hits::INLINE],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, hit: Hit) {
+        if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = hit;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.reserve(2 * Hits::INLINE);
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(hit);
+        }
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for Hits {
+    type Target = [Hit];
+
+    #[inline]
+    fn deref(&self) -> &[Hit] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
 }
 
 /// The compiled word list.
@@ -342,17 +391,17 @@ impl Lexicon {
     ///
     /// An ASCII word only counts where it stands alone among ASCII letters and digits, so
     /// `size` matches in `size多大` but not in `sizes`, and `m` never matches inside `cm`.
-    pub(crate) fn scan_and_mark(&self, text: &str, out: &mut Vec<Hit>, row: &mut Row) {
+    pub(crate) fn scan_and_mark(&self, text: &str, out: &mut Hits, row: &mut Row) {
         self.find(text, out, Some(row));
     }
 
     /// As [`scan_and_mark`](Self::scan_and_mark), without a row.
     #[cfg(test)]
-    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+    pub(crate) fn scan(&self, text: &str, out: &mut Hits) {
         self.find(text, out, None);
     }
 
-    fn find(&self, text: &str, out: &mut Vec<Hit>, row: Option<&mut Row>) {
+    fn find(&self, text: &str, out: &mut Hits, row: Option<&mut Row>) {
         let mut keep = |word: usize, start: usize, end: usize| {
             let bytes = text.as_bytes();
             let (ascii_start, ascii_end) = self.ascii_edges.get(word).copied().unwrap_or_default();
@@ -603,7 +652,23 @@ pub(crate) fn check_weight(weight: f32, item: &str) -> Result<(), PackError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Finder, Hit, Lexicon};
+    use super::{Finder, Hit, Hits, Lexicon};
+
+    #[test]
+    fn hits_past_the_inline_ones_are_all_kept_in_order() {
+        let mut hits = Hits::new();
+        let all: Vec<Hit> = (0..3 * Hits::INLINE)
+            .map(|k| Hit {
+                word: k,
+                start: k,
+                end: k + 1,
+            })
+            .collect();
+        for (k, &hit) in all.iter().enumerate() {
+            hits.push(hit);
+            assert_eq!(&hits[..], all.get(..=k).unwrap_or_default());
+        }
+    }
     use crate::normalize::normalize;
     use crate::pack::Pack;
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -637,9 +702,9 @@ mod tests {
             texts
                 .iter()
                 .map(|t| {
-                    let mut hits = Vec::new();
+                    let mut hits = Hits::new();
                     lexicon.scan(normalize(t).as_str(), &mut hits);
-                    hits
+                    hits.to_vec()
                 })
                 .collect()
         };

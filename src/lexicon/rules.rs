@@ -675,7 +675,7 @@ mod tests {
                 anchors.mark(text, own.bits(), &rules.plan.owners, rules.word_slots);
             }
             let mut shared = rules.row();
-            lexicon.scan_and_mark(text, &mut Vec::new(), &mut shared);
+            lexicon.scan_and_mark(text, &mut crate::lexicon::Hits::new(), &mut shared);
             assert!(shared.marked);
             assert_eq!(own.bits(), shared.bits(), "{text}");
             // And the rules find the same, marked by the lexicon or by themselves.
