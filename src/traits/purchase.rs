@@ -122,7 +122,12 @@ pub(crate) fn estimate(
             + objections.len()
             + usize::from(overtime)
     };
-    evidence.reserve_exact(signs.len() + against);
+    // An empty list is given its room by a fresh allocation, cheaper than growing it.
+    if evidence.capacity() == 0 {
+        evidence = Vec::with_capacity(signs.len() + against);
+    } else {
+        evidence.reserve_exact(signs.len() + against);
+    }
     let fact = |from: &'static str, weight: f32| {
         Evidence::fact(
             Source::Derived {
@@ -165,7 +170,12 @@ pub(crate) fn estimate(
     // rather than the whole list sorted again.
     debug_assert!(traits.is_sorted_by(|a, b| order(a, b).is_le()));
     let at = traits.partition_point(|t| order(t, &purchase).is_lt());
-    // Room for this one only: a board with no scores hands over a list with none.
+    // Room for this one only: a board with no scores hands over a list with none, which
+    // a fresh allocation fills cheaper than growing it.
+    if traits.capacity() == 0 {
+        *traits = vec![purchase];
+        return;
+    }
     traits.reserve_exact(1);
     traits.insert(at, purchase);
 }
