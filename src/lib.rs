@@ -87,6 +87,7 @@ mod error;
 pub mod extract;
 pub mod facts;
 pub mod guard;
+mod inline;
 pub mod intent;
 mod label;
 mod lexicon;

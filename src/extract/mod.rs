@@ -331,8 +331,11 @@ pub(crate) fn push_digits(out: &mut String, mut n: u64) {
     }
 }
 
+/// The numbers of a message: a few, kept on the stack.
+type Nums = crate::inline::Inline<Num, 8>;
+
 /// A number read from the text: its char positions (`from..to`) and value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Num {
     from: usize,
     to: usize,
@@ -416,7 +419,7 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     let nums = if seen & (DIGIT | NUMERAL) != 0 {
         scan.numbers()
     } else {
-        Vec::new()
+        Nums::new()
     };
     if !nums.is_empty() {
         scan.long_digit_runs(&nums);
@@ -585,8 +588,8 @@ impl Scan<'_> {
     }
 
     /// Every number in the text, Arabic or Chinese, in order.
-    fn numbers(&self) -> Vec<Num> {
-        let mut nums = Vec::new();
+    fn numbers(&self) -> Nums {
+        let mut nums = Nums::new();
         let mut i = 0;
         while let Some(c) = self.ch(i) {
             if c.is_ascii_digit() {

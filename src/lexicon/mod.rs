@@ -157,54 +157,10 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
-/// The words found in one message. A buyer's message rarely holds more than a dozen: they
+/// The words found in one message. A buyer's message rarely holds more than sixteen: they
 /// are kept on the stack, and only a longer message's go to the heap, so that most messages
 /// neither allocate nor free a list (a free alone costs some ninety instructions).
-pub(crate) struct Hits {
-    inline: [Hit; Hits::INLINE],
-    len: usize,
-    /// All the hits, once there are more than fit inline.
-    spill: Vec<Hit>,
-}
-
-impl Hits {
-    const INLINE: usize = 16;
-
-    pub(crate) fn new() -> Hits {
-        Hits {
-            inline: [Hit::default(); Hits::INLINE],
-            len: 0,
-            spill: Vec::new(),
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, hit: Hit) {
-        if let Some(slot) = self.inline.get_mut(self.len) {
-            *slot = hit;
-        } else {
-            if self.spill.is_empty() {
-                self.spill.reserve(2 * Hits::INLINE);
-                self.spill.extend_from_slice(&self.inline);
-            }
-            self.spill.push(hit);
-        }
-        self.len += 1;
-    }
-}
-
-impl std::ops::Deref for Hits {
-    type Target = [Hit];
-
-    #[inline]
-    fn deref(&self) -> &[Hit] {
-        if self.spill.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
-            &self.spill
-        }
-    }
-}
+pub(crate) type Hits = crate::inline::Inline<Hit, 16>;
 
 /// The compiled word list.
 #[derive(Clone, Debug)]
@@ -654,21 +610,6 @@ pub(crate) fn check_weight(weight: f32, item: &str) -> Result<(), PackError> {
 mod tests {
     use super::{Finder, Hit, Hits, Lexicon};
 
-    #[test]
-    fn hits_past_the_inline_ones_are_all_kept_in_order() {
-        let mut hits = Hits::new();
-        let all: Vec<Hit> = (0..3 * Hits::INLINE)
-            .map(|k| Hit {
-                word: k,
-                start: k,
-                end: k + 1,
-            })
-            .collect();
-        for (k, &hit) in all.iter().enumerate() {
-            hits.push(hit);
-            assert_eq!(&hits[..], all.get(..=k).unwrap_or_default());
-        }
-    }
     use crate::normalize::normalize;
     use crate::pack::Pack;
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
