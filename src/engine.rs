@@ -520,7 +520,7 @@ impl Engine {
 /// What stage 2 found in a message.
 pub(crate) struct Matched {
     pub hits: crate::lexicon::Hits,
-    pub rule_hits: Vec<crate::lexicon::rules::RuleHit>,
+    pub rule_hits: crate::lexicon::rules::RuleHits,
     /// The negation cues among the hits.
     pub cues: Cues,
 }
@@ -529,7 +529,7 @@ impl Matched {
     fn new() -> Matched {
         Matched {
             hits: crate::lexicon::Hits::new(),
-            rule_hits: Vec::new(),
+            rule_hits: crate::lexicon::rules::RuleHits::new(),
             cues: Cues::default(),
         }
     }

@@ -133,7 +133,7 @@ pub(crate) fn read(
             });
         }
     }
-    for hit in rule_hits {
+    for hit in rule_hits.iter() {
         if let Some(rule) = rules.rule(hit.rule) {
             if let Target::Cue(cue) = rule.target {
                 take(Found {

@@ -273,8 +273,11 @@ fn walk(automaton: &impl Automaton, text: &str, mut each: impl FnMut(usize)) {
     }
 }
 
+/// The rules matched in one message: rarely more than a few, kept on the stack.
+pub(crate) type RuleHits = crate::inline::Inline<RuleHit, 8>;
+
 /// A rule match, by byte range of the normalised text.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct RuleHit {
     pub rule: usize,
     pub start: usize,
@@ -477,7 +480,7 @@ impl Rules {
 
     /// Every rule that matches `text`, with the span of its first match. The anchor words of
     /// `text` are marked in `row` already if its `marked` says so.
-    pub(crate) fn scan_row(&self, text: &str, row: &mut Row, out: &mut Vec<RuleHit>) {
+    pub(crate) fn scan_row(&self, text: &str, row: &mut Row, out: &mut RuleHits) {
         let marked = row.marked;
         let row = row.bits();
         // Without anchors marked and without a walk to mark them, every rule is tried.
@@ -680,7 +683,7 @@ mod tests {
             assert_eq!(own.bits(), shared.bits(), "{text}");
             // And the rules find the same, marked by the lexicon or by themselves.
             let spans = |row: &mut super::Row| {
-                let mut out = Vec::new();
+                let mut out = super::RuleHits::new();
                 rules.scan_row(text, row, &mut out);
                 out.iter()
                     .map(|h| (h.rule, h.start, h.end))
@@ -688,7 +691,7 @@ mod tests {
             };
             assert_eq!(spans(&mut shared), spans(&mut rules.row()), "{text}");
             // Rules with no walk of their own, given an unmarked row, try every rule.
-            let mut unfiltered = Vec::new();
+            let mut unfiltered = super::RuleHits::new();
             walkless.scan_row(text, &mut walkless.row(), &mut unfiltered);
             let unfiltered: Vec<_> = unfiltered
                 .iter()
