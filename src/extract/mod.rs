@@ -517,6 +517,11 @@ impl Scan<'_> {
             if matches!(kind, QuantityKind::Height | QuantityKind::Weight) {
                 self.placed.push((kind, from, to));
             }
+            // The first quantity gets room for a few by a fresh allocation, cheaper than
+            // the growth a first push goes through.
+            if self.out.capacity() == 0 {
+                self.out = Vec::with_capacity(4);
+            }
             self.out.push(q);
         }
     }

@@ -252,6 +252,10 @@ impl TraitBoard {
                 // would have made, rather than one and a reallocation at the second.
                 let mut list = Vec::with_capacity(4);
                 list.push(evidence);
+                // As for the evidence: a fresh allocation is cheaper than a first growth.
+                if self.entries.capacity() == 0 {
+                    self.entries = Vec::with_capacity(4);
+                }
                 self.entries.push(TraitScore {
                     name: name.name,
                     value: name.value,
