@@ -709,7 +709,8 @@ const FOLD_CHAR: u32 = (1 << KIND_SHIFT) - 1;
 impl HanTables {
     /// The end of the run of characters from byte `from` that normalising keeps as they are
     /// and that can neither collapse nor start a code (lowercase ASCII letters and digits, Han
-    /// characters without a simplified form), and the last of them; counts the scripts they
+    /// characters without a simplified form, and a space or an ASCII mark other than `[` and
+    /// `#` after a different character of the run), and the last of them; counts the scripts they
     /// mark. Reading the bytes keeps these, most of a message, cheap; the caller takes any
     /// other character through every step.
     fn plain_run(&self, text: &str, from: usize, tally: &mut Tally) -> (usize, Option<char>) {
@@ -741,6 +742,14 @@ impl HanTables {
                 at += 1;
             } else if b.is_ascii_digit() {
                 tally.kinds |= extract::DIGIT;
+                last_at = at;
+                at += 1;
+            } else if (b == b' ' || b.is_ascii_punctuation() && b != b'[' && b != b'#')
+                && at > from
+                && bytes.get(at - 1) != Some(&b)
+            {
+                // A space or an ASCII mark after a different character of the run: it
+                // neither collapses nor starts a code, and is of no kind.
                 last_at = at;
                 at += 1;
             } else {
@@ -909,6 +918,8 @@ mod tests {
             Just("？"),
             Just("?"),
             Just("!"),
+            Just(","),
+            Just("."),
             Just("。"),
             Just("[微笑]"),
             Just("[数字x]"),
