@@ -55,35 +55,34 @@ impl Alone {
         };
         let text = norm.as_str();
         let mut said = 0;
-        let mut run_start = None;
+        // What the run of letters and digits so far says; it counts once the run ends, unless
+        // a colon ends it.
+        let mut in_run = 0;
         for (i, c) in text
             .char_indices()
             .chain(std::iter::once((text.len(), ' ')))
         {
-            if c.is_alphanumeric() {
-                run_start.get_or_insert(i);
+            // Nearly every character is a common Han ideograph: one range check before the
+            // general test.
+            if matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric() {
+                if !self.fillers.contains(&c) && !covered(norm.original_span(i, i + c.len_utf8())) {
+                    in_run += 1;
+                }
                 continue;
             }
-            let Some(start) = run_start.take() else {
-                continue;
-            };
             // A run just before a colon names a field of an order card pasted in by the
             // platform (订单金额:), not something the buyer said.
-            if c == ':' {
-                continue;
+            if c != ':' {
+                said += in_run;
+                // The count only grows: once past `rest`, the rest of the text cannot
+                // change the answer.
+                if said > rest {
+                    return true;
+                }
             }
-            said += text
-                .get(start..i)
-                .unwrap_or_default()
-                .char_indices()
-                .filter(|&(_, c)| !self.fillers.contains(&c))
-                .filter(|&(j, c)| {
-                    let at = start + j;
-                    !covered(norm.original_span(at, at + c.len_utf8()))
-                })
-                .count();
+            in_run = 0;
         }
-        said > rest
+        false
     }
 }
 
