@@ -168,6 +168,10 @@ impl Board {
     /// (`alone_rest`).
     /// Backup terms count only when nothing else does: they are set aside first, and brought
     /// back if no intent is present without them.
+    // This and the board's other stages are called once each, from `Engine::intents`. The
+    // hint keeps them inlined there however the crate falls into codegen units: without it,
+    // a change elsewhere once left them out of line, at some hundred instructions a message.
+    #[inline]
     pub(crate) fn decides(&mut self, threshold: f32, alone: &Alone, norm: &Normalized) -> bool {
         let only_alone = alone.intents.as_slice();
         if self.has_backup {
@@ -223,6 +227,7 @@ impl Board {
     }
 
     /// Term hits, with negation.
+    #[inline]
     pub(crate) fn terms(
         &mut self,
         lexicon: &Lexicon,
@@ -262,6 +267,7 @@ impl Board {
     }
 
     /// Regex rule hits, with negation.
+    #[inline]
     pub(crate) fn rules(
         &mut self,
         rules: &Rules,
@@ -338,6 +344,7 @@ impl Board {
     }
 
     /// Quantities the pack ties to an intent; one piece of evidence per kind.
+    #[inline]
     pub(crate) fn quantities(&mut self, cues: &[Vec<(Intent, f32)>], quantities: &[Quantity]) {
         let mut seen = [false; crate::extract::QuantityKind::ALL.len()];
         for q in quantities {
@@ -401,6 +408,7 @@ impl Board {
     /// The final scores, strongest first, and which path decided.
     /// The evidence is taken out of the board, which is then only fit for
     /// [`discard`](Self::discard).
+    #[inline]
     pub(crate) fn finish(
         &mut self,
         threshold: f32,
