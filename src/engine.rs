@@ -54,6 +54,10 @@ struct Inner {
     only_alone: Alone,
     linter: Linter,
     replies: Replies,
+    /// Where the lexicon's walk marks the template cues in its row of bits, and in how many
+    /// words, when it does: the replies then read them there rather than search the message
+    /// again (see [`cue_list`](crate::reply::cue_list)).
+    cues_in_row: Option<(usize, usize)>,
 }
 
 static BUILTIN: LazyLock<Result<Engine, PackError>> =
@@ -120,6 +124,8 @@ impl Engine {
             rest: settings.alone_rest,
             fillers: settings.alone_fillers.chars().collect(),
         };
+        // Read once, for the replies to number and the lexicon to mark.
+        let cues = crate::reply::cue_list(&pack.templates);
         // The three costly parts are independent: the rule regexes, the courtesy linter with
         // the templates it checks, and the lexicon with the segmenter and fallback trained on
         // it. They are built side by side, and their errors are reported in the order a
@@ -133,10 +139,10 @@ impl Engine {
                         // The templates are checked with a copy, so that the linter's
                         // regexes keep their fast cache for the first thread that lints
                         // with the engine rather than for this build thread.
-                        let replies = Replies::build(&pack.templates, &linter.clone())?;
+                        let replies = Replies::build(&pack.templates, &linter.clone(), &cues)?;
                         Ok((linter, replies))
                     },
-                    || Lexicon::build(pack).map(|lexicon| (learn(pack, &lexicon), lexicon)),
+                    || Lexicon::build(pack, &cues).map(|lexicon| (learn(pack, &lexicon), lexicon)),
                 )
             },
         );
@@ -161,6 +167,11 @@ impl Engine {
             }
         }
         let (segmenter, fallback) = learned?;
+        // The cues' region follows the rules' own, so the two must agree on where that ends.
+        let cues_in_row = lexicon
+            .cue_slot()
+            .filter(|&slot| slot == rules.row_len())
+            .map(|slot| (slot, cues.len().div_ceil(64)));
         Ok(Engine {
             inner: Arc::new(Inner {
                 pack: pack.clone(),
@@ -175,6 +186,7 @@ impl Engine {
                 only_alone,
                 linter,
                 replies,
+                cues_in_row,
             }),
         })
     }
@@ -236,7 +248,9 @@ impl Engine {
     /// reply, rotation of wordings and the buyer's script; see [`session`](crate::session).
     pub fn suggest(&self, request: &Request<'_>) -> Suggestions {
         let inner = &*self.inner;
-        let mut analysis = self.analyze(request.message);
+        let words = inner.cues_in_row.map_or(0, |(_, words)| words);
+        let mut said = crate::bits::Bits::new(words);
+        let mut analysis = self.analysis(request.message, said.words_mut());
         let policy = &inner.pack.session;
         let late_after = inner.pack.courtesy.late_reply_seconds;
         let mut advice = match (request.session, request.now) {
@@ -264,9 +278,10 @@ impl Engine {
             );
         }
         advice.heed(&analysis);
+        let said = inner.cues_in_row.map(|_| said.words());
         inner
             .replies
-            .suggest(analysis, advice, request, &policy.wait_openers)
+            .suggest(analysis, advice, request, &policy.wait_openers, said)
     }
 
     /// Records what happened in a conversation and returns the updated session; the session
@@ -382,9 +397,18 @@ impl Engine {
     /// Never fails and never panics, whatever the input; every span in the result is a byte
     /// range of `message` on `char` boundaries.
     pub fn analyze(&self, message: &str) -> Analysis {
+        self.analysis(message, &mut [])
+    }
+
+    /// As [`analyze`](Self::analyze), and the template cues the message holds into `said`, by
+    /// cue id, when the lexicon's walk marks them and `said` has room (see
+    /// [`suggest`](Self::suggest)). Out of line: the two share one copy of the stages, as
+    /// they did when [`suggest`](Self::suggest) called [`analyze`](Self::analyze).
+    #[inline(never)]
+    fn analysis(&self, message: &str, said: &mut [u64]) -> Analysis {
         let norm = normalize(message);
         let mut matched = Matched::new();
-        self.match_words(&norm, true, &mut matched);
+        self.match_words(&norm, true, &mut matched, said);
         let quantities = extract::quantities(&norm);
         let intents = self.intents(message, &norm, &matched, &quantities);
         self.finish(message, norm, &matched, quantities, intents)
@@ -404,11 +428,11 @@ impl Engine {
         }
         if stage == 5 {
             let mut matched = Matched::new();
-            self.match_words(&norm, false, &mut matched);
+            self.match_words(&norm, false, &mut matched, &mut []);
             return matched.hits.len();
         }
         let mut matched = Matched::new();
-        self.match_words(&norm, true, &mut matched);
+        self.match_words(&norm, true, &mut matched, &mut []);
         if stage == 1 {
             return matched.hits.len() + matched.rule_hits.len();
         }
@@ -427,18 +451,46 @@ impl Engine {
     /// Stage 2: the lexicon's words and the pack's rules in the normalised message; the
     /// rules' regexes only with `rules` (false only for profiling). Filled in place: the
     /// words are kept inline, and moving them out of a return would copy some 400 bytes.
-    fn match_words(&self, norm: &Normalized, rules: bool, matched: &mut Matched) {
+    /// The template cues the walk marks go to `said` (none when it is empty).
+    fn match_words(&self, norm: &Normalized, rules: bool, matched: &mut Matched, said: &mut [u64]) {
         let inner = &*self.inner;
-        let mut anchors = inner.rules.row();
+        // The row reaches the cues' region only when they are wanted: the walk drops the marks
+        // that fall beyond it.
+        let mut anchors = inner.rules.row(said.len());
         inner
             .lexicon
             .scan_and_mark(norm.as_str(), &mut matched.hits, &mut anchors);
+        if let Some((slot, _)) = inner.cues_in_row.filter(|_| !said.is_empty()) {
+            let marked = anchors.bits().get(slot..).unwrap_or_default();
+            for (to, &from) in said.iter_mut().zip(marked) {
+                *to = from;
+            }
+        }
         if rules {
             inner
                 .rules
                 .scan_row(norm.as_str(), &mut anchors, &mut matched.rule_hits);
         }
         matched.cues = Cues::collect(&inner.lexicon, norm.as_str(), &matched.hits, inner.window);
+    }
+
+    /// The template cues the lexicon's walk marks in `message`, by cue id, when it marks them.
+    #[cfg(test)]
+    pub(crate) fn cues_walked(&self, message: &str) -> Option<Vec<u64>> {
+        let (_, words) = self.inner.cues_in_row?;
+        let mut said = vec![0; words];
+        self.analysis(message, &mut said);
+        Some(said)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn replies(&self) -> &Replies {
+        &self.inner.replies
+    }
+
+    #[cfg(test)]
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
     }
 
     /// Stage 3b: the intents, from the lexicon, the rules, the quantities and, when they do

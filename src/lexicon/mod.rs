@@ -179,7 +179,10 @@ pub(crate) struct Lexicon {
 }
 
 impl Lexicon {
-    pub(crate) fn build(pack: &Pack) -> Result<Lexicon, PackError> {
+    /// The lexicon of `pack`. Its walk also marks the template cues `cues` (as
+    /// [`cue_list`](crate::reply::cue_list) reads them) when its table can hold them; see
+    /// [`cue_slot`](Self::cue_slot).
+    pub(crate) fn build(pack: &Pack, cues: &[String]) -> Result<Lexicon, PackError> {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut words: Vec<Word> = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
@@ -301,7 +304,7 @@ impl Lexicon {
             word.cues.push(role);
         }
         inherit(&mut words, &patterns)?;
-        let finder = Finder::build(&patterns, &Plan::of_pack(pack))?;
+        let finder = Finder::build(&patterns, &Plan::of_pack(pack), cues)?;
         let ascii_edges = patterns
             .iter()
             .map(|p| {
@@ -343,7 +346,8 @@ impl Lexicon {
 
     /// Finds every word in a normalised message, leftmost-longest, into `out`, and marks the
     /// rules' anchor words in `row` when the lexicon's table holds them too, which spares the
-    /// rules a walk of their own.
+    /// rules a walk of their own; likewise the template cues, from [`cue_slot`](Self::cue_slot)
+    /// on, when the row reaches that far.
     ///
     /// An ASCII word only counts where it stands alone among ASCII letters and digits, so
     /// `size` matches in `size多大` but not in `sizes`, and `m` never matches inside `cm`.
@@ -372,11 +376,12 @@ impl Lexicon {
             }
         };
         match (&self.finder, row) {
-            (Finder::Table(table, true), Some(row)) => {
+            // A table without marks leaves the row as it is.
+            (Finder::Table(table, anchors, _), Some(row)) => {
                 table.leftmost_longest(text, keep, row.bits());
-                row.marked = true;
+                row.marked = *anchors;
             }
-            (Finder::Table(table, _), _) => table.leftmost_longest(text, keep, &mut []),
+            (Finder::Table(table, ..), None) => table.leftmost_longest(text, keep, &mut []),
             (Finder::Nfa(automaton), _) => {
                 for m in automaton.find_iter(text) {
                     keep(m.pattern().as_usize(), m.start(), m.end());
@@ -387,7 +392,16 @@ impl Lexicon {
 
     /// Whether the walk marks the rules' anchor words too (see [`scan_and_mark`](Self::scan_and_mark)).
     pub(crate) fn marks_anchors(&self) -> bool {
-        matches!(self.finder, Finder::Table(_, true))
+        matches!(self.finder, Finder::Table(_, true, _))
+    }
+
+    /// Where in a row the walk marks the template cues, a bit per cue id, when its table
+    /// holds them: right after the rules' own words ([`Plan::row_len`]).
+    pub(crate) fn cue_slot(&self) -> Option<usize> {
+        match self.finder {
+            Finder::Table(_, _, slot) => slot,
+            Finder::Nfa(_) => None,
+        }
     }
 
     pub(crate) fn word(&self, k: usize) -> Option<&Word> {
@@ -428,23 +442,32 @@ impl Lexicon {
 /// What finds the words in a message.
 #[derive(Clone, Debug)]
 enum Finder {
-    /// With whether the table holds the rules' anchor words too, and marks them.
-    Table(Box<Table>, bool),
+    /// With whether the table holds the rules' anchor words too, and marks them, and where
+    /// in the row it marks the template cues, when it holds those too.
+    Table(Box<Table>, bool, Option<usize>),
     /// For a lexicon too large for the table. A contiguous NFA, not a DFA: the engine builds
     /// faster and holds much less (README, Performance).
     Nfa(AhoCorasick),
 }
 
 impl Finder {
-    fn build(patterns: &[String], plan: &Plan) -> Result<Finder, PackError> {
+    /// The finder of `patterns`, whose table, as far as it can hold them, also marks the
+    /// anchor words of `plan` and the template cues `cues`: both, else the anchor words
+    /// alone, else nothing.
+    fn build(patterns: &[String], plan: &Plan, cues: &[String]) -> Result<Finder, PackError> {
+        if !cues.is_empty() {
+            if let Some(finder) = Finder::with_cues(patterns, plan, cues) {
+                return Ok(finder);
+            }
+        }
         if !plan.words.is_empty() {
             if let Some(mut table) = Table::build(patterns, &plan.words) {
                 table.set_marks(plan.marks(&table, |k| table.others_at(k).iter().copied()));
-                return Ok(Finder::Table(Box::new(table), true));
+                return Ok(Finder::Table(Box::new(table), true, None));
             }
         }
         if let Some(table) = Table::build(patterns, &[] as &[&str]) {
-            return Ok(Finder::Table(Box::new(table), false));
+            return Ok(Finder::Table(Box::new(table), false, None));
         }
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -454,6 +477,41 @@ impl Finder {
             .map_err(|e| PackError::Automaton {
                 message: e.to_string(),
             })
+    }
+
+    /// The table that marks the anchor words and, after the rules' part of the row, the
+    /// template cues by id, every occurrence (overlapping ones too), as the replies' own
+    /// search would find them; `None` when the table cannot hold them all.
+    fn with_cues(patterns: &[String], plan: &Plan, cues: &[String]) -> Option<Finder> {
+        // The table's second list holds each word once: the anchor words, then the cues that
+        // are not anchor words too, with the cue each one is.
+        let mut others: Vec<&str> = plan.words.iter().map(String::as_str).collect();
+        let mut cue_of: Vec<Option<usize>> = vec![None; others.len()];
+        for (id, cue) in cues.iter().enumerate() {
+            match others.iter().position(|w| w == cue) {
+                Some(k) => *cue_of.get_mut(k)? = Some(id),
+                None => {
+                    others.push(cue);
+                    cue_of.push(Some(id));
+                }
+            }
+        }
+        let mut table = Table::build(patterns, &others)?;
+        let anchors = plan.words.len();
+        let mut marks = plan.marks(&table, |k| {
+            let at = table.others_at(k).iter().copied();
+            at.filter(move |&w| (w as usize) < anchors)
+        });
+        let slot = plan.row_len();
+        for (k, marks) in marks.iter_mut().enumerate() {
+            for &w in table.others_at(k) {
+                if let Some(&Some(id)) = cue_of.get(w as usize) {
+                    rules::add_mark(marks, slot * 64 + id);
+                }
+            }
+        }
+        table.set_marks(marks);
+        Some(Finder::Table(Box::new(table), anchors > 0, Some(slot)))
     }
 }
 
@@ -616,16 +674,17 @@ mod tests {
 
     fn builtin() -> Lexicon {
         let pack = Pack::builtin().unwrap();
-        Lexicon::build(&pack).unwrap()
+        Lexicon::build(&pack, &crate::reply::cue_list(&pack.templates)).unwrap()
     }
 
     #[test]
     fn the_table_holds_the_builtin_lexicon_in_little_memory() {
         let lexicon = builtin();
-        let Finder::Table(table, true) = &lexicon.finder else {
+        let Finder::Table(table, true, Some(_)) = &lexicon.finder else {
             panic!("the built-in lexicon fell back to the NFA");
         };
-        // 1.73 MB: the words, and the rules' anchor words with the joined ones (`天还没`).
+        // 1.76 MB: the words, the rules' anchor words with the joined ones (`天还没`), and the
+        // template cues.
         assert!(table.memory_usage() < 2 << 20, "{}", table.memory_usage());
     }
 

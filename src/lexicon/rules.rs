@@ -215,6 +215,13 @@ impl Plan {
         self.words.len().div_ceil(64)
     }
 
+    /// How many `u64`s a [`Row`] of the rules takes: the anchor words, then the rules. Whatever
+    /// a walk marks beyond it (the template cues, see [`cue_list`](crate::reply::cue_list))
+    /// is the caller's.
+    pub(crate) fn row_len(&self) -> usize {
+        self.word_slots() + self.needs.len().div_ceil(64)
+    }
+
     /// For each state of `table` where words end, the bits its anchor words set in a
     /// [`Row`]: their own and those of the rules they are first anchors of.
     pub(crate) fn marks<I: Iterator<Item = u32>>(
@@ -230,15 +237,20 @@ impl Plan {
                 let word = word as usize;
                 let owners = self.owners.get(word).into_iter().flatten();
                 for bit in std::iter::once(word).chain(owners.map(|r| rules + r)) {
-                    match marks.iter_mut().find(|(slot, _)| *slot == bit / 64) {
-                        Some((_, bits)) => *bits |= 1 << (bit % 64),
-                        None => marks.push((bit / 64, 1 << (bit % 64))),
-                    }
+                    add_mark(&mut marks, bit);
                 }
             }
             all.push(marks);
         }
         all
+    }
+}
+
+/// Adds bit `bit` of a row to `marks`, as (slot, bits), a slot once.
+pub(crate) fn add_mark(marks: &mut Vec<(usize, u64)>, bit: usize) {
+    match marks.iter_mut().find(|(slot, _)| *slot == bit / 64) {
+        Some((_, bits)) => *bits |= 1 << (bit % 64),
+        None => marks.push((bit / 64, 1 << (bit % 64))),
     }
 }
 
@@ -470,10 +482,17 @@ impl Rules {
         Ok(())
     }
 
-    /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked.
-    pub(crate) fn row(&self) -> Row {
+    /// How many `u64`s of a [`Row`] the rules use: the anchor words, then the rules; as
+    /// [`Plan::row_len`] of the plan the lexicon's walk marks by.
+    pub(crate) fn row_len(&self) -> usize {
+        self.word_slots + self.rules.len().div_ceil(64)
+    }
+
+    /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked, with `more` words
+    /// after the rules' own for the lexicon's walk to mark the template cues in.
+    pub(crate) fn row(&self, more: usize) -> Row {
         Row {
-            bits: Bits::new(self.word_slots + self.rules.len().div_ceil(64)),
+            bits: Bits::new(self.row_len() + more),
             marked: false,
         }
     }
@@ -483,6 +502,9 @@ impl Rules {
     pub(crate) fn scan_row(&self, text: &str, row: &mut Row, out: &mut RuleHits) {
         let marked = row.marked;
         let row = row.bits();
+        // The words after the rules' own are the template cues'.
+        let own = self.row_len().min(row.len());
+        let row = row.get_mut(..own).unwrap_or_default();
         // Without anchors marked and without a walk to mark them, every rule is tried.
         let unfiltered = !marked && self.anchors.is_none();
         if let Some(automaton) = self.anchors.as_ref().filter(|_| !marked) {
@@ -653,7 +675,7 @@ mod tests {
         let rules = builtin();
         let words = words(&rules);
         let text = "什么时候发货,3天能到吗";
-        let mut row = rules.row();
+        let mut row = rules.row(0);
         if let Some(anchors) = &rules.anchors {
             anchors.mark(text, row.bits(), &rules.plan.owners, rules.word_slots);
         }
@@ -665,7 +687,22 @@ mod tests {
         let pack = Pack::builtin().unwrap();
         let walkless = Rules::build(&pack.rules, &pack.cue_rules).unwrap();
         assert!(walkless.anchors.is_none());
-        let lexicon = crate::lexicon::Lexicon::build(&pack).unwrap();
+        // With the template cues in the walk too: their marks fall beyond the rules' row.
+        let cues = crate::reply::cue_list(&pack.templates);
+        let lexicon = crate::lexicon::Lexicon::build(&pack, &cues).unwrap();
+        assert!(lexicon.cue_slot().is_some());
+        // The cues' marks leave the rules' row as a walk without them does.
+        let without = crate::lexicon::Lexicon::build(&pack, &[]).unwrap();
+        assert!(without.cue_slot().is_none());
+        for line in include_str!("../../tests/data/snapshot.tsv").lines() {
+            let message = line.split('\t').next().unwrap_or_default();
+            let text = crate::normalize::normalize(message).into_string();
+            let mut with_cues = rules.row(0);
+            lexicon.scan_and_mark(&text, &mut crate::lexicon::Hits::new(), &mut with_cues);
+            let mut own = rules.row(0);
+            without.scan_and_mark(&text, &mut crate::lexicon::Hits::new(), &mut own);
+            assert_eq!(with_cues.bits(), own.bits(), "{text}");
+        }
         for text in [
             text,
             "",
@@ -673,11 +710,11 @@ mod tests {
             "3天能到吗?160斤穿什么码,发票补寄一下",
             "aBc 12kg~!",
         ] {
-            let mut own = rules.row();
+            let mut own = rules.row(0);
             if let Some(anchors) = &rules.anchors {
                 anchors.mark(text, own.bits(), &rules.plan.owners, rules.word_slots);
             }
-            let mut shared = rules.row();
+            let mut shared = rules.row(0);
             lexicon.scan_and_mark(text, &mut crate::lexicon::Hits::new(), &mut shared);
             assert!(shared.marked);
             assert_eq!(own.bits(), shared.bits(), "{text}");
@@ -689,15 +726,15 @@ mod tests {
                     .map(|h| (h.rule, h.start, h.end))
                     .collect::<Vec<_>>()
             };
-            assert_eq!(spans(&mut shared), spans(&mut rules.row()), "{text}");
+            assert_eq!(spans(&mut shared), spans(&mut rules.row(0)), "{text}");
             // Rules with no walk of their own, given an unmarked row, try every rule.
             let mut unfiltered = super::RuleHits::new();
-            walkless.scan_row(text, &mut walkless.row(), &mut unfiltered);
+            walkless.scan_row(text, &mut walkless.row(0), &mut unfiltered);
             let unfiltered: Vec<_> = unfiltered
                 .iter()
                 .map(|h| (h.rule, h.start, h.end))
                 .collect();
-            assert_eq!(spans(&mut rules.row()), unfiltered, "{text}");
+            assert_eq!(spans(&mut rules.row(0)), unfiltered, "{text}");
         }
         assert_eq!(Plan::of_pack(&pack).words, words);
     }

@@ -339,6 +339,30 @@ fn slot_bits(slots: &[usize]) -> u32 {
         .fold(0, |bits, bit| bits | bit)
 }
 
+/// A template's cues, normalised like messages; empty ones dropped.
+fn normalized_cues(t: &Template) -> impl Iterator<Item = String> {
+    t.cues
+        .iter()
+        .map(|c| crate::normalize::normalize(c).into_string())
+        .filter(|c| !c.is_empty())
+}
+
+/// Every template cue, normalised like messages, once each, in the order the templates first
+/// name them: a cue's id is its place in this list.
+///
+/// The one seam between the lexicon and the replies: the engine reads the list once and hands
+/// it to both, [`Replies::build`] to number the cues and the lexicon to mark them in its walk
+/// of every message (a region of its row of bits), so the replies need no walk of their own.
+pub(crate) fn cue_list(templates: &[Template]) -> Vec<String> {
+    let mut list: Vec<String> = Vec::new();
+    for cue in templates.iter().flat_map(normalized_cues) {
+        if !list.contains(&cue) {
+            list.push(cue);
+        }
+    }
+    list
+}
+
 /// The pack's templates, compiled and linted.
 #[derive(Debug)]
 pub(crate) struct Replies {
@@ -367,8 +391,13 @@ pub(crate) struct Replies {
 
 impl Replies {
     /// Checks and compiles the templates: ids unique, intents and slots known, and every text
-    /// linted; an error-level finding refuses the pack.
-    pub(crate) fn build(templates: &[Template], linter: &Linter) -> Result<Replies, PackError> {
+    /// linted; an error-level finding refuses the pack. `cues` is [`cue_list`] of the same
+    /// templates: a cue's id is its place there.
+    pub(crate) fn build(
+        templates: &[Template],
+        linter: &Linter,
+        cues: &[String],
+    ) -> Result<Replies, PackError> {
         let mut seen = std::collections::HashSet::new();
         let mut compiled = Vec::with_capacity(templates.len());
         let mut warnings = Vec::new();
@@ -473,13 +502,7 @@ impl Replies {
             } else {
                 None
             };
-            let cues = t
-                .cues
-                .iter()
-                .map(|c| crate::normalize::normalize(c).into_string())
-                .filter(|c| !c.is_empty())
-                .map(Label::from)
-                .collect::<Vec<_>>();
+            let cues = normalized_cues(t).map(Label::from).collect::<Vec<_>>();
             let position = |slot: &String| SLOTS.iter().position(|s| s == slot);
             let missing: Vec<usize> = t.when_missing.iter().filter_map(position).collect();
             // The slots of the text, in order, each once.
@@ -537,15 +560,11 @@ impl Replies {
                 group: 0,
             });
         }
-        let mut cue_list: Vec<String> = Vec::new();
         for c in &mut compiled {
             for cue in &c.cues {
-                let id = match cue_list.iter().position(|x| x == cue) {
-                    Some(id) => id,
-                    None => {
-                        cue_list.push(cue.to_string());
-                        cue_list.len() - 1
-                    }
+                // Every cue is in the list, which was read off the same templates.
+                let Some(id) = cues.iter().position(|x| x == cue) else {
+                    continue;
                 };
                 c.cue_ids.push(id);
                 let (word, bit) = (id / 64, 1u64 << (id % 64));
@@ -570,16 +589,14 @@ impl Replies {
             let next = groups.len();
             c.group = *groups.entry(key).or_insert(next);
         }
-        let cue_words = if cue_list.is_empty() {
+        let cue_words = if cues.is_empty() {
             None
         } else {
-            Some(
-                aho_corasick::dfa::Builder::new()
-                    .build(&cue_list)
-                    .map_err(|e| PackError::Automaton {
-                        message: e.to_string(),
-                    })?,
-            )
+            Some(aho_corasick::dfa::Builder::new().build(cues).map_err(|e| {
+                PackError::Automaton {
+                    message: e.to_string(),
+                }
+            })?)
         };
         let none = vec![0u64; compiled.len().div_ceil(64)];
         let mut by_intent = vec![none.clone(); Intent::ALL.len()];

@@ -245,6 +245,9 @@ enum Fit {
 }
 
 impl Replies {
+    /// The suggestions for `analysis`. `said` is the set of cues the message holds, by cue id,
+    /// when the lexicon's walk marked them (see [`cue_list`](super::cue_list)); without it
+    /// the message is searched for them here.
     // Kept out of line: it runs once a message, and a profile then shows it apart from the
     // analysis.
     #[inline(never)]
@@ -254,8 +257,9 @@ impl Replies {
         advice: Advice,
         request: &Request<'_>,
         openers: &[String],
+        said: Option<&[u64]>,
     ) -> Suggestions {
-        let (stage, replies) = self.answer(&analysis, &advice, request, openers);
+        let (stage, replies) = self.answer(&analysis, &advice, request, openers, said);
         Suggestions {
             analysis,
             stage,
@@ -272,6 +276,7 @@ impl Replies {
         advice: &Advice,
         request: &Request<'_>,
         openers: &[String],
+        said: Option<&[u64]>,
     ) -> (Stage, Vec<Reply>) {
         // The present intents, each once (its first listing counts), in the order listed: on
         // the stack, as there are at most as many as intents.
@@ -294,7 +299,14 @@ impl Replies {
         let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
         // Beside the context rather than in it, so that the context is small to set up.
         let values = std::array::from_fn(|_| OnceCell::new());
-        let said = self.cues_said(&analysis.normalized);
+        let searched;
+        let said = match said {
+            Some(said) => said,
+            None => {
+                searched = self.cues_said(&analysis.normalized);
+                searched.words()
+            }
+        };
         let ctx = Context {
             analysis,
             advice,
@@ -313,7 +325,7 @@ impl Replies {
             values: &values,
             known: Cell::new(0),
             fillable: Cell::new(0),
-            said: said.words(),
+            said,
             any_shown: analysis.traits.iter().any(|t| t.present),
             tone: request.profile.and_then(|p| p.tone.as_deref()),
             present,
@@ -1099,13 +1111,20 @@ mod tests {
     mod cues {
         use proptest::prelude::*;
 
+        use crate::Engine;
         use crate::guard::Linter;
         use crate::pack::Pack;
-        use crate::reply::Replies;
+        use crate::reply::{ReasonKind, Replies};
 
         fn builtin() -> Replies {
             let pack = Pack::builtin().unwrap();
-            Replies::build(&pack.templates, &Linter::build(&pack.courtesy).unwrap()).unwrap()
+            let cues = crate::reply::cue_list(&pack.templates);
+            Replies::build(
+                &pack.templates,
+                &Linter::build(&pack.courtesy).unwrap(),
+                &cues,
+            )
+            .unwrap()
         }
 
         /// The cues by id, as the templates were compiled.
@@ -1149,8 +1168,82 @@ mod tests {
             check(&replies, &cues, "");
         }
 
+        /// The lexicon's walk marks just the cues the replies' own search finds.
+        fn check_walk(engine: &Engine, text: &str) {
+            let normalized = crate::normalize::normalize(text).into_string();
+            let searched = engine.replies().cues_said(&normalized);
+            let walked = engine.cues_walked(text);
+            assert_eq!(walked.as_deref(), Some(searched.words()), "{text}");
+        }
+
+        #[test]
+        fn the_walk_marks_the_cues_the_search_finds() {
+            let engine = Engine::builtin();
+            let cues = cues(engine.replies());
+            let snapshot = include_str!("../../tests/data/snapshot.tsv");
+            for line in snapshot.lines() {
+                check_walk(&engine, line.split('\t').next().unwrap_or_default());
+            }
+            check_walk(&engine, &cues.concat());
+            check_walk(&engine, &cues.join("x"));
+            check_walk(&engine, "");
+        }
+
+        #[test]
+        fn an_engine_whose_walk_cannot_hold_the_cues_searches_for_them() {
+            let mut pack = Pack::builtin().unwrap();
+            // A cue of each printable ASCII character: more kinds of byte than the walk's
+            // table has columns for.
+            let template = pack.templates.iter_mut().find(|t| !t.cues.is_empty());
+            let template = template.unwrap();
+            let extra = (0x21u8..0x7F).map(|b| char::from(b).to_string());
+            template.cues.extend(extra);
+            let engine = Engine::from_pack(&pack).unwrap();
+            assert!(engine.cues_walked("").is_none());
+            assert!(engine.lexicon().marks_anchors());
+            let cues = cues(engine.replies());
+            let mut named = 0;
+            let snapshot = include_str!("../../tests/data/snapshot.tsv");
+            for line in snapshot.lines() {
+                let text = line.split('\t').next().unwrap_or_default();
+                check(engine.replies(), &cues, text);
+                let normalized = crate::normalize::normalize(text).into_string();
+                let suggestions = engine.suggest(&crate::reply::Request::new(text));
+                for reason in suggestions.replies.iter().flat_map(|r| &r.reasons) {
+                    if reason.kind == ReasonKind::Cue && reason.weight > 0.0 {
+                        assert!(normalized.contains(reason.detail.as_str()), "{text}");
+                        named += 1;
+                    }
+                }
+            }
+            assert!(named > 0);
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn any_text_of_cues_words_and_characters(
+                picks in prop::collection::vec(
+                    (any::<usize>(), any::<bool>(), "[a-z0-9 多少钱便宜吗?，发货了]{0,3}"),
+                    0..12,
+                )
+            ) {
+                let engine = Engine::builtin();
+                let cues = cues(engine.replies());
+                let words = engine.lexicon().patterns();
+                let mut text = String::new();
+                for (k, word, filler) in &picks {
+                    let list = if *word { words } else { &cues[..] };
+                    if let Some(pick) = list.get(k % list.len()) {
+                        // Cut some short, so that partial ones come up too.
+                        let chars = pick.chars().count();
+                        text.extend(pick.chars().take(chars - k / list.len() % 2));
+                    }
+                    text.push_str(filler);
+                }
+                check_walk(&engine, &text);
+            }
+
             #[test]
             fn any_text_of_cues_and_characters(
                 picks in prop::collection::vec((any::<usize>(), "[a-z0-9 多少钱便宜吗?，发货了]{0,3}"), 0..12)
