@@ -6,6 +6,7 @@
 //! such as 二维码 hides the 码 inside it, and 质量问题 is read as one term rather than two.
 
 pub(crate) mod anchors;
+pub(crate) mod cut;
 pub(crate) mod rules;
 pub(crate) mod segment;
 pub(crate) mod table;

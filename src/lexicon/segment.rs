@@ -1,11 +1,13 @@
-//! The fallback's word segmenter: jieba-rs over the pack's own words, or over jieba's large
-//! default dictionary when a pack asks for it.
+//! The fallback's word segmenter: jieba's cut (without its HMM) over the pack's own words,
+//! done by [`PackCut`] for jieba's per-call cost, or jieba-rs itself over its large default
+//! dictionary when a pack asks for it.
 //!
 //! Messages become *features*: each jieba token and each pair of neighbouring characters,
 //! hashed to a `u64` so the per-message path builds no strings.
 
 use jieba_rs::Jieba;
 
+use super::cut::PackCut;
 use crate::error::PackError;
 use crate::normalize::is_punctuation;
 use crate::pack::{Dictionary, Pack};
@@ -16,7 +18,15 @@ pub(crate) type Feature<'t> = (u64, &'t str);
 
 /// A built segmenter.
 pub(crate) struct Segmenter {
-    jieba: Jieba,
+    cut: Cut,
+}
+
+/// What cuts a message into words.
+enum Cut {
+    /// The pack's own dictionary, cut as jieba would.
+    Pack(Box<PackCut>),
+    /// jieba itself: its default dictionary, or the pack's when [`PackCut`] cannot hold it.
+    Jieba(Box<Jieba>),
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -32,29 +42,37 @@ impl Segmenter {
         pack: &Pack,
         lexicon_words: impl Iterator<Item = &'w String>,
     ) -> Result<Segmenter, PackError> {
-        let mut jieba = match pack.segmenter.dictionary {
-            Dictionary::Pack => Jieba::empty(),
-            Dictionary::JiebaDefault => default_dictionary()?,
-        };
         let extra = pack
             .segmenter
             .words
             .iter()
             .map(|w| crate::normalize::normalize(w).as_str().to_owned());
-        for word in lexicon_words.cloned().chain(extra) {
-            if word.chars().count() >= 2 && !word.contains(' ') {
-                jieba.add_word(&word, Some(1000), None);
+        let words = dictionary_words(lexicon_words.cloned().chain(extra));
+        let cut = match pack.segmenter.dictionary {
+            Dictionary::Pack => match PackCut::build(&words) {
+                Some(cut) => Cut::Pack(Box::new(cut)),
+                None => Cut::Jieba(Box::new(jieba_over(Jieba::empty(), &words))),
+            },
+            Dictionary::JiebaDefault => {
+                Cut::Jieba(Box::new(jieba_over(default_dictionary()?, &words)))
             }
-        }
-        Ok(Segmenter { jieba })
+        };
+        Ok(Segmenter { cut })
     }
 
     /// Appends the features of a normalised message to `out`.
     pub(crate) fn features<'t>(&self, text: &'t str, out: &mut Vec<Feature<'t>>) {
-        for token in self.jieba.cut(text, false) {
-            let word = token.word;
+        let mut word = |word: &'t str| {
             if word.chars().any(usable) {
                 out.push((word_hash(word), word));
+            }
+        };
+        match &self.cut {
+            Cut::Pack(cut) => cut.cut(text, &mut word),
+            Cut::Jieba(jieba) => {
+                for token in jieba.cut(text, false) {
+                    word(token.word);
+                }
             }
         }
         let mut prev: Option<(usize, char)> = None;
@@ -68,6 +86,35 @@ impl Segmenter {
                 }
             }
             prev = usable.then_some((at, c));
+        }
+    }
+}
+
+/// The words the segmenter adds to its dictionary, each once, in order: those of two or more
+/// characters and no space.
+fn dictionary_words(words: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    words
+        .filter(|w| w.chars().count() >= 2 && !w.contains(' '))
+        .filter(|w| seen.insert(w.clone()))
+        .collect()
+}
+
+/// `jieba` with `words` added, each at frequency 1000.
+fn jieba_over(mut jieba: Jieba, words: &[String]) -> Jieba {
+    for word in words {
+        jieba.add_word(word, Some(1000), None);
+    }
+    jieba
+}
+
+impl Segmenter {
+    /// How many bytes [`PackCut`]'s table holds, if the segmenter uses one.
+    #[cfg(test)]
+    pub(crate) fn memory_usage(&self) -> Option<usize> {
+        match &self.cut {
+            Cut::Pack(cut) => Some(cut.memory_usage()),
+            Cut::Jieba(_) => None,
         }
     }
 }
