@@ -104,7 +104,8 @@ fn parse_concat(chars: &[char], at: &mut usize) -> Option<Vec<Piece>> {
                 let next = *chars.get(*at + 1)?;
                 *at += 2;
                 match next {
-                    'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'b' | 'B' => Atom::Other,
+                    // `\<` and `\>` are word boundaries in the regex crate, not marks.
+                    'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'b' | 'B' | '<' | '>' => Atom::Other,
                     'p' | 'P' => {
                         if chars.get(*at) == Some(&'{') {
                             while chars.get(*at)? != &'}' {
@@ -468,6 +469,9 @@ mod tests {
     #[test]
     fn reads_the_patterns_rules_use() {
         assert_eq!(a("人工客服"), v(&["人工客服"]));
+        // Escaped marks are literals, but `\<` and `\>` match between characters.
+        assert_eq!(a("\\?吗"), v(&["?吗"]));
+        assert_eq!(a("\\<发货\\>"), v(&["发货"]));
         assert_eq!(
             a("(转|找)(个)?人工"),
             v(&["找个人工", "找人工", "转个人工", "转人工"])
