@@ -95,17 +95,9 @@ impl PackCut {
         if han {
             self.han(run, emit);
         } else {
-            // Each character is a token, but `\r\n` is one.
-            let mut chars = run.char_indices().peekable();
-            while let Some((at, c)) = chars.next() {
-                let mut end = at + c.len_utf8();
-                if c == '\r' && chars.next_if(|&(_, n)| n == '\n').is_some() {
-                    end += 1;
-                }
-                if let Some(token) = run.get(at..end) {
-                    emit(token);
-                }
-            }
+            // Each character is a token, `\r\n` one together: what `singles` gives a run
+            // without ASCII letters or digits.
+            singles(run, emit);
         }
     }
 
