@@ -596,7 +596,7 @@ struct Intents {
 /// The segmenter over the lexicon's words, and the fallback trained on the pack's examples
 /// (none when the pack turns it off or gives too few).
 fn learn(pack: &Pack, lexicon: &Lexicon) -> Result<(Segmenter, Option<Fallback>), PackError> {
-    let segmenter = Segmenter::build(pack, lexicon.segmenter_words())?;
+    let segmenter = Segmenter::build(pack, lexicon)?;
     let mut training = Vec::new();
     for group in &pack.examples {
         let item = format!("examples of `{}`", group.intent);

@@ -11,6 +11,10 @@
 //! that rounding and ties fall the same way. The tokens are jieba's exactly; the tests
 //! compare the two on generated texts.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::rules::{has_bit, set_bit};
 use super::table::Table;
 
 /// How many bytes of a run the route on the stack covers; a longer run gets its own.
@@ -22,12 +26,26 @@ const LISTED: usize = 32;
 /// The segmenter over the pack's dictionary.
 #[derive(Clone, Debug)]
 pub(crate) struct PackCut {
-    /// The dictionary's words that a run can hold: those of `is_han_default` characters.
-    table: Table,
+    /// A table that holds the dictionary's words that a run can hold (those of
+    /// `is_han_default` characters): the lexicon's own when they are all lexicon words, which
+    /// spares a second table (about 1 MiB for the built-in pack), else one of their own.
+    table: Arc<Table>,
+    /// For a shared table: which of its words, and which of its match states, are the
+    /// dictionary's, a bit each. `None` when the table is the cut's own and all of them are.
+    shared: Option<Shared>,
     /// `ln(1000) - ln(total)`: what a word adds to the log-probability of the rest of a run.
     word: f64,
     /// `0 - ln(total)`: what a character that begins no word adds.
     single: f64,
+}
+
+/// What of a shared table is the cut's.
+#[derive(Clone, Debug)]
+struct Shared {
+    /// A bit per word of the table.
+    words: Box<[u64]>,
+    /// A bit per match state: whether a word of the dictionary ends there.
+    states: Box<[u64]>,
 }
 
 /// One step of a run's best route, by the byte it starts at.
@@ -43,24 +61,73 @@ struct Step {
 
 impl PackCut {
     /// The segmenter over `words`, the distinct words jieba was given (each of two or more
-    /// characters and frequency 1000), or `None` when the table cannot hold them.
-    pub(crate) fn build(words: &[String]) -> Option<PackCut> {
+    /// characters and frequency 1000), or `None` when no table can hold them. `lexicon` is
+    /// the lexicon's table with its words, by number: when it holds every word a run can, the
+    /// cut walks it too.
+    pub(crate) fn build(
+        words: &[String],
+        lexicon: Option<(&Arc<Table>, &[String])>,
+    ) -> Option<PackCut> {
         let runs: Vec<&str> = words
             .iter()
             .map(String::as_str)
             // A word with another character can never lie inside a run.
             .filter(|w| w.chars().all(is_han_default))
             .collect();
-        let table = Table::build(&runs, &[] as &[&str])?;
+        let (table, shared) = match lexicon.and_then(|(table, all)| Self::share(table, all, &runs))
+        {
+            Some((table, shared)) => (table, Some(shared)),
+            None => (Arc::new(Table::build(&runs, &[] as &[&str])?), None),
+        };
         // As jieba: the total is the sum of the distinct words' frequencies.
         let total = words.len().checked_mul(1000)?;
         let log_total = (total as f64).ln();
         let log_freq = 1000_f64.ln();
         Some(PackCut {
             table,
+            shared,
             word: log_freq - log_total,
             single: 0.0f64 - log_total,
         })
+    }
+
+    /// The lexicon's `table`, whose words are `all`, with the bits that pick out `runs`, or
+    /// `None` when one of `runs` is not among them.
+    fn share(table: &Arc<Table>, all: &[String], runs: &[&str]) -> Option<(Arc<Table>, Shared)> {
+        let index: HashMap<&str, usize> = all
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (w.as_str(), k))
+            .collect();
+        let mut words = vec![0u64; all.len().div_ceil(64)].into_boxed_slice();
+        for run in runs {
+            set_bit(&mut words, *index.get(run)?);
+        }
+        let mut states = vec![0u64; table.match_states().div_ceil(64)].into_boxed_slice();
+        for k in 0..table.match_states() {
+            if table
+                .words_at(k)
+                .iter()
+                .any(|&(w, _)| has_bit(&words, w as usize))
+            {
+                set_bit(&mut states, k);
+            }
+        }
+        Some((Arc::clone(table), Shared { words, states }))
+    }
+
+    /// Whether a word of the dictionary ends at the `k`th match state.
+    #[inline]
+    fn ends_word(&self, k: usize) -> bool {
+        self.shared.as_ref().is_none_or(|s| has_bit(&s.states, k))
+    }
+
+    /// Whether the table's word `w` is the dictionary's.
+    #[inline]
+    fn is_word(&self, w: u32) -> bool {
+        self.shared
+            .as_ref()
+            .is_none_or(|s| has_bit(&s.words, w as usize))
     }
 
     /// Hands each token of `text` to `emit`, in order: jieba's tokens exactly.
@@ -68,7 +135,7 @@ impl PackCut {
         // Most messages hold no word of the dictionary at all, and then every step of every
         // run is one character: one pass, with no runs to split, cuts them.
         let mut any = false;
-        self.table.each_state(text, |_, _| any = true);
+        self.table.each_state(text, |_, k| any |= self.ends_word(k));
         if !any {
             singles(text, &mut emit);
             return;
@@ -106,6 +173,9 @@ impl PackCut {
         let mut listed = [(0u32, 0u32); LISTED];
         let mut matches = 0usize;
         self.table.each_state(run, |end, k| {
+            if !self.ends_word(k) {
+                return;
+            }
             if let Some(slot) = listed.get_mut(matches) {
                 *slot = (
                     u32::try_from(end).unwrap_or(u32::MAX),
@@ -136,6 +206,9 @@ impl PackCut {
             }
         } else {
             self.table.each_state(run, |end, k| {
+                if !self.ends_word(k) {
+                    return;
+                }
                 if let Some(step) = route.get_mut(end) {
                     step.state = u32::try_from(k).map_or(u32::MAX, |k| k.saturating_add(1));
                 }
@@ -196,7 +269,10 @@ impl PackCut {
         }
         // jieba's `log_freq - logtotal + route[end].prob`.
         let prob = self.word + prob;
-        for &(_, len) in self.table.words_at(state as usize - 1) {
+        for &(w, len) in self.table.words_at(state as usize - 1) {
+            if !self.is_word(w) {
+                continue;
+            }
             let Some(step) = end
                 .checked_sub(len as usize)
                 .and_then(|start| route.get_mut(start))
@@ -210,10 +286,13 @@ impl PackCut {
         }
     }
 
-    /// How many bytes the table holds.
+    /// How many bytes the cut holds of its own: its table, or its bits over the lexicon's.
     #[cfg(test)]
     pub(crate) fn memory_usage(&self) -> usize {
-        self.table.memory_usage()
+        match &self.shared {
+            Some(shared) => (shared.words.len() + shared.states.len()) * 8,
+            None => self.table.memory_usage(),
+        }
     }
 }
 
@@ -266,7 +345,7 @@ fn is_han_default(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::PackCut;
+    use super::{Arc, PackCut, Table};
     use jieba_rs::Jieba;
     use proptest::prelude::*;
 
@@ -305,20 +384,62 @@ mod tests {
         list.iter().map(|w| (*w).to_owned()).collect()
     }
 
-    fn both(list: &[String], text: &str) -> (Vec<String>, Vec<String>) {
-        let cut = PackCut::build(list).unwrap();
+    /// Words of a lexicon that are not the dictionary's: they overlap, extend and nest its
+    /// words, so a cut that walks a table holding them too must pass over them.
+    const LEXICON_ONLY: &[&str] = &[
+        "量问题目",
+        "发货了吗",
+        "好的话",
+        "问",
+        "码",
+        "维码扫",
+        "题目好",
+        "phone",
+        "款式新",
+    ];
+
+    /// The words of a shared table: the lexicon's only, with the dictionary's in between, so
+    /// that the numbers of the two differ.
+    fn lexicon_words(list: &[String]) -> Vec<String> {
+        let mut all: Vec<String> = LEXICON_ONLY.iter().map(|w| (*w).to_owned()).collect();
+        for word in list {
+            if !all.contains(word) {
+                all.insert(all.len() / 2, word.clone());
+            }
+        }
+        all
+    }
+
+    /// The tokens of the cut over a table of its own, over the lexicon's table shared (whose
+    /// second list holds words too), and jieba's.
+    fn all_three(list: &[String], text: &str) -> [Vec<String>; 3] {
+        let own = PackCut::build(list, None).unwrap();
+        assert!(own.shared.is_none());
+        let all = lexicon_words(list);
+        let table = Arc::new(Table::build(&all, &["问题", "货", "量问题目"]).unwrap());
+        let shared = PackCut::build(list, Some((&table, &all))).unwrap();
+        assert!(shared.shared.is_some());
         let mut jieba = Jieba::empty();
         for word in list {
             jieba.add_word(word, Some(1000), None);
         }
-        let mut ours = Vec::new();
-        cut.cut(text, |t| ours.push(t.to_owned()));
+        let tokens = |cut: &PackCut| {
+            let mut out = Vec::new();
+            cut.cut(text, |t| out.push(t.to_owned()));
+            out
+        };
         let theirs = jieba
             .cut(text, false)
             .into_iter()
             .map(|t| t.word.to_owned())
             .collect();
-        (ours, theirs)
+        [tokens(&own), tokens(&shared), theirs]
+    }
+
+    fn both(list: &[String], text: &str) -> (Vec<String>, Vec<String>) {
+        let [own, shared, theirs] = all_three(list, text);
+        assert_eq!(own, shared, "{text:?}");
+        (own, theirs)
     }
 
     fn check(list: &[String], text: &str) {
@@ -384,16 +505,28 @@ mod tests {
     }
 
     #[test]
-    fn the_builtin_dictionary_fits_the_table() {
+    fn the_builtin_dictionary_shares_the_lexicons_table() {
         let pack = crate::pack::Pack::builtin().unwrap();
         let lexicon =
             crate::lexicon::Lexicon::build(&pack, &crate::reply::cue_list(&pack.templates))
                 .unwrap();
-        let segmenter =
-            crate::lexicon::segment::Segmenter::build(&pack, lexicon.segmenter_words()).unwrap();
-        // 1.04 MiB, against jieba's 512 KiB root table and hash trie, which it replaces.
+        let segmenter = crate::lexicon::segment::Segmenter::build(&pack, &lexicon).unwrap();
+        // Its bits over the lexicon's table, where a table of its own held 1.04 MiB (against
+        // jieba's 512 KiB root table and hash trie, which it replaces).
         let memory = segmenter.memory_usage().unwrap();
-        assert!(memory < 5 << 18, "{memory}");
+        assert!(memory < 16 << 10, "{memory}");
+    }
+
+    #[test]
+    fn a_word_outside_the_lexicon_gets_a_table_of_its_own() {
+        let mut pack = crate::pack::Pack::builtin().unwrap();
+        pack.segmenter.words.push("甲乙丙丁".to_owned());
+        let lexicon = crate::lexicon::Lexicon::build(&pack, &[]).unwrap();
+        assert!(lexicon.table().is_some());
+        assert!(!lexicon.patterns().iter().any(|p| p == "甲乙丙丁"));
+        let segmenter = crate::lexicon::segment::Segmenter::build(&pack, &lexicon).unwrap();
+        let memory = segmenter.memory_usage().unwrap();
+        assert!(memory > 256 << 10, "{memory}");
     }
 
     fn piece() -> impl Strategy<Value = String> {

@@ -12,6 +12,7 @@ pub(crate) mod segment;
 pub(crate) mod table;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -405,6 +406,15 @@ impl Lexicon {
         }
     }
 
+    /// The lexicon's table, when it has one, for the fallback's cut to walk as well (its
+    /// words are [`patterns`](Self::patterns), by number).
+    pub(crate) fn table(&self) -> Option<&Arc<Table>> {
+        match &self.finder {
+            Finder::Table(table, ..) => Some(table),
+            Finder::Nfa(_) => None,
+        }
+    }
+
     pub(crate) fn word(&self, k: usize) -> Option<&Word> {
         self.words.get(k)
     }
@@ -445,7 +455,7 @@ impl Lexicon {
 enum Finder {
     /// With whether the table holds the rules' anchor words too, and marks them, and where
     /// in the row it marks the template cues, when it holds those too.
-    Table(Box<Table>, bool, Option<usize>),
+    Table(Arc<Table>, bool, Option<usize>),
     /// For a lexicon too large for the table. A contiguous NFA, not a DFA: the engine builds
     /// faster and holds much less (README, Performance).
     Nfa(AhoCorasick),
@@ -464,11 +474,11 @@ impl Finder {
         if !plan.words.is_empty() {
             if let Some(mut table) = Table::build(patterns, &plan.words) {
                 table.set_marks(plan.marks(&table, |k| table.others_at(k).iter().copied()));
-                return Ok(Finder::Table(Box::new(table), true, None));
+                return Ok(Finder::Table(Arc::new(table), true, None));
             }
         }
         if let Some(table) = Table::build(patterns, &[] as &[&str]) {
-            return Ok(Finder::Table(Box::new(table), false, None));
+            return Ok(Finder::Table(Arc::new(table), false, None));
         }
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -512,7 +522,7 @@ impl Finder {
             }
         }
         table.set_marks(marks);
-        Some(Finder::Table(Box::new(table), anchors > 0, Some(slot)))
+        Some(Finder::Table(Arc::new(table), anchors > 0, Some(slot)))
     }
 }
 

@@ -570,10 +570,18 @@ impl Rules {
     }
 }
 
-fn set_bit(bits: &mut [u64], k: usize) {
+/// Sets bit `k` of a list of bits, if the list reaches it.
+pub(crate) fn set_bit(bits: &mut [u64], k: usize) {
     if let Some(word) = bits.get_mut(k / 64) {
         *word |= 1 << (k % 64);
     }
+}
+
+/// Whether bit `k` of a list of bits is set.
+#[inline]
+pub(crate) fn has_bit(bits: &[u64], k: usize) -> bool {
+    bits.get(k / 64)
+        .is_some_and(|word| word >> (k % 64) & 1 == 1)
 }
 
 /// Refuses what misbehaves on Chinese text: a Unicode word boundary.

@@ -7,6 +7,7 @@
 
 use jieba_rs::Jieba;
 
+use super::Lexicon;
 use super::cut::PackCut;
 use crate::error::PackError;
 use crate::normalize::is_punctuation;
@@ -37,19 +38,17 @@ impl std::fmt::Debug for Segmenter {
 
 impl Segmenter {
     /// Builds the segmenter from the pack's dictionary choice, its segmenter words and the
-    /// lexicon's words (already normalised).
-    pub(crate) fn build<'w>(
-        pack: &Pack,
-        lexicon_words: impl Iterator<Item = &'w String>,
-    ) -> Result<Segmenter, PackError> {
+    /// lexicon's segmenter words ([`Lexicon::segmenter_words`]).
+    pub(crate) fn build(pack: &Pack, lexicon: &Lexicon) -> Result<Segmenter, PackError> {
         let extra = pack
             .segmenter
             .words
             .iter()
             .map(|w| crate::normalize::normalize(w).as_str().to_owned());
-        let words = dictionary_words(lexicon_words.cloned().chain(extra));
+        let words = dictionary_words(lexicon.segmenter_words().cloned().chain(extra));
+        let shared = lexicon.table().map(|table| (table, lexicon.patterns()));
         let cut = match pack.segmenter.dictionary {
-            Dictionary::Pack => match PackCut::build(&words) {
+            Dictionary::Pack => match PackCut::build(&words, shared) {
                 Some(cut) => Cut::Pack(Box::new(cut)),
                 None => Cut::Jieba(Box::new(jieba_over(Jieba::empty(), &words))),
             },
