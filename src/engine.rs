@@ -147,7 +147,7 @@ impl Engine {
             },
         );
         let (learned, lexicon) = lexical?;
-        let (linter, replies) = checked?;
+        let (linter, mut replies) = checked?;
         let mut rules = rules?;
         if !lexicon.marks_anchors() {
             rules.walk_anchors_alone()?;
@@ -172,6 +172,10 @@ impl Engine {
             .cue_slot()
             .filter(|&slot| slot == rules.row_len())
             .map(|slot| (slot, cues.len().div_ceil(64)));
+        if cues_in_row.is_some() {
+            // The walk marks every cue, so the replies never search for them.
+            replies.forget_cue_search();
+        }
         Ok(Engine {
             inner: Arc::new(Inner {
                 pack: pack.clone(),

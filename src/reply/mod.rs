@@ -656,6 +656,12 @@ impl Replies {
         })
     }
 
+    /// Drops the replies' own search for the template cues (512 KiB for the built-in pack),
+    /// for an engine whose lexicon walk marks them: the cues said are then always handed in.
+    pub(crate) fn forget_cue_search(&mut self) {
+        self.cue_words = None;
+    }
+
     pub(crate) fn warnings(&self) -> &[(String, Finding)] {
         &self.warnings
     }
