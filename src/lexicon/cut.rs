@@ -300,24 +300,27 @@ impl PackCut {
 /// and digits are joined (they are runs' characters, and every step over them is a single
 /// one) and so is `\r\n` (outside the runs).
 fn singles<'t>(text: &'t str, emit: &mut impl FnMut(&'t str)) {
-    let mut ascii: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c.is_ascii_alphanumeric() {
-            ascii.get_or_insert(at);
-            continue;
-        }
-        if let Some(from) = ascii.take() {
-            emit(text.get(from..at).unwrap_or_default());
-        }
-        let mut end = at + c.len_utf8();
-        if c == '\r' && chars.next_if(|&(_, n)| n == '\n').is_some() {
-            end += 1;
-        }
-        emit(text.get(at..end).unwrap_or_default());
-    }
-    if let Some(from) = ascii {
-        emit(text.get(from..).unwrap_or_default());
+    // By bytes: a token's extent is told by its lead byte and its value is never needed,
+    // which spares decoding each character (the text is valid UTF-8, so every step lands on
+    // the next character's lead byte). One call of `emit`, so that it can be inlined.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&lead) = bytes.get(at) {
+        let len = match lead {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => bytes
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count(),
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => 2,
+            0..0x80 => 1,
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        emit(text.get(at..at + len).unwrap_or_default());
+        at += len;
     }
 }
 
