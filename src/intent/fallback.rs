@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::inline::Inline;
 use crate::intent::Intent;
 use crate::lexicon::segment::Feature;
 
@@ -18,6 +19,8 @@ const ALPHA: f32 = 0.5;
 const MIN_COUNT: f32 = 3.0;
 /// How many of the strongest features a verdict names.
 const SHOWN: usize = 3;
+/// Known features of a message kept on the stack; a message with more (rare) spills them.
+const KNOWN: usize = 32;
 
 /// Features are 64-bit FNV hashes already; the map only spreads them, which costs a
 /// multiplication instead of a SipHash per lookup.
@@ -104,8 +107,16 @@ impl Leaders {
 pub(crate) struct Verdict<'t> {
     pub intent: Intent,
     pub probability: f32,
+    /// The features that weighed most for `intent`, strongest first: the first `shown`.
+    tokens: [&'t str; SHOWN],
+    shown: usize,
+}
+
+impl<'t> Verdict<'t> {
     /// The features that weighed most for `intent`, strongest first.
-    pub tokens: Vec<&'t str>,
+    pub(crate) fn tokens(&self) -> &[&'t str] {
+        self.tokens.get(..self.shown).unwrap_or_default()
+    }
 }
 
 impl Fallback {
@@ -203,14 +214,18 @@ impl Fallback {
         wanted: impl Fn(Intent) -> bool,
     ) -> Option<Verdict<'t>> {
         let mut logits = self.prior;
-        // The rows of the known features, looked up once for both passes below.
-        let mut known: Vec<(usize, &'t str)> = Vec::with_capacity(features.len());
-        for &(hash, text) in features {
+        // The rows of the known features and where they are in `features`, looked up once
+        // for both passes below, kept on the stack (an allocation and a free cost more than
+        // the rest of a short message's lookups).
+        let mut known: Inline<(u32, u32), KNOWN> = Inline::new();
+        for (at, &(hash, _)) in features.iter().enumerate() {
             let Some(&k) = self.vocab.get(&hash) else {
                 continue;
             };
-            if let Some(row) = self.loglik.get(k) {
-                known.push((k, text));
+            if let (Some(row), Ok(k32), Ok(at)) =
+                (self.loglik.get(k), u32::try_from(k), u32::try_from(at))
+            {
+                known.push((k32, at));
                 add(&mut logits, row);
             }
         }
@@ -243,8 +258,14 @@ impl Fallback {
         let probability = if norm > 0.0 { 1.0 / norm } else { 0.0 };
         // The strongest features for the winner: largest margin over the runner-up classes,
         // the three best kept in order (margin, then text), each text once.
-        let mut strongest: Vec<(f32, &'t str)> = Vec::with_capacity(SHOWN + 1);
-        for &(k, text) in &known {
+        // One slot more than is shown, for the one a new feature pushes out.
+        let mut strongest = [(0f32, ""); SHOWN + 1];
+        let mut shown = 0;
+        for &(k, at) in known.iter() {
+            let (k, at) = (k as usize, at as usize);
+            let Some(&(_, text)) = features.get(at) else {
+                continue;
+            };
             let (Some(own), Some(leaders)) = (
                 self.loglik.get(k).and_then(|row| row.get(best)).copied(),
                 self.leaders.get(k),
@@ -256,21 +277,33 @@ impl Fallback {
             if margin <= 0.0 {
                 continue;
             }
-            let at = strongest
+            let kept = strongest.get(..shown).unwrap_or_default();
+            let at = kept
                 .iter()
                 .position(|(m, t)| margin.total_cmp(m).then_with(|| t.cmp(&text)).is_gt())
-                .unwrap_or(strongest.len());
+                .unwrap_or(shown);
             // A feature that would not make the top three is dropped whether or not its text
             // is already there, so the texts are compared only for one that would.
-            if at < SHOWN && !strongest.iter().any(|(_, t)| *t == text) {
-                strongest.insert(at, (margin, text));
-                strongest.truncate(SHOWN);
+            if at < SHOWN && !kept.iter().any(|(_, t)| *t == text) {
+                // The slot past the kept ones comes to `at`, the ones from `at` move up.
+                if let Some(moved) = strongest.get_mut(at..=shown) {
+                    moved.rotate_right(1);
+                    if let Some(slot) = moved.first_mut() {
+                        *slot = (margin, text);
+                    }
+                }
+                shown = (shown + 1).min(SHOWN);
             }
+        }
+        let mut tokens = [""; SHOWN];
+        for (token, (_, text)) in tokens.iter_mut().zip(strongest) {
+            *token = text;
         }
         Some(Verdict {
             intent,
             probability,
-            tokens: strongest.into_iter().map(|(_, t)| t).collect(),
+            tokens,
+            shown,
         })
     }
 }

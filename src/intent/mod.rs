@@ -393,7 +393,7 @@ impl Board {
             verdict.intent,
             Evidence {
                 source: Source::Fallback {
-                    tokens: verdict.tokens.iter().map(|t| (*t).to_owned()).collect(),
+                    tokens: verdict.tokens().iter().map(|t| (*t).to_owned()).collect(),
                 },
                 span: whole,
                 weight: verdict.probability,
