@@ -45,10 +45,87 @@ impl Hasher for Prehashed {
 
 type Vocab = HashMap<u64, usize, BuildHasherDefault<Prehashed>>;
 
+/// The known features' rows by hash, for prediction: open addressing with linear probing in
+/// a table at most half full, so that a look-up (most miss) is a multiplication and a compare
+/// or two, where the hash map's group probing took some forty instructions.
+#[derive(Clone, Debug)]
+struct Rows {
+    /// Each slot's hash, [`FREE`] for none.
+    keys: Vec<u64>,
+    /// The row of the hash in the same slot.
+    rows: Vec<u32>,
+    /// The row of the hash [`FREE`] itself, should a feature have it.
+    free_row: Option<u32>,
+    /// 64 less the table's size in bits: a hash's slot is its spread's top bits.
+    shift: u32,
+}
+
+/// A slot no feature holds.
+const FREE: u64 = 0;
+
+impl Rows {
+    fn build(vocab: &Vocab) -> Rows {
+        let size = (2 * vocab.len()).next_power_of_two().max(2);
+        let mut table = Rows {
+            keys: vec![FREE; size],
+            rows: vec![0; size],
+            free_row: None,
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (&hash, &row) in vocab {
+            let Ok(row) = u32::try_from(row) else {
+                continue;
+            };
+            if hash == FREE {
+                table.free_row = Some(row);
+                continue;
+            }
+            let mut at = table.slot(hash);
+            while let Some(key) = table.keys.get_mut(at) {
+                if *key == FREE {
+                    *key = hash;
+                    if let Some(slot) = table.rows.get_mut(at) {
+                        *slot = row;
+                    }
+                    break;
+                }
+                at = (at + 1) & (size - 1);
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn slot(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The row of the feature `hash`, if it is known.
+    #[inline]
+    fn get(&self, hash: u64) -> Option<usize> {
+        if hash == FREE {
+            return self.free_row.map(|row| row as usize);
+        }
+        let mask = self.keys.len() - 1;
+        let mut at = self.slot(hash);
+        // The table is at most half full, so a free slot ends every probe.
+        loop {
+            let key = *self.keys.get(at)?;
+            if key == hash {
+                return self.rows.get(at).map(|&row| row as usize);
+            }
+            if key == FREE {
+                return None;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// A trained model.
 #[derive(Clone, Debug)]
 pub(crate) struct Fallback {
-    vocab: Vocab,
+    vocab: Rows,
     /// Per feature, the log-probability of it in each class.
     loglik: Vec<[f32; CLASSES]>,
     /// Per feature, its strongest trained class and the two largest log-probabilities over
@@ -196,7 +273,7 @@ impl Fallback {
             }
         }
         Some(Fallback {
-            vocab,
+            vocab: Rows::build(&vocab),
             loglik,
             leaders,
             prior,
@@ -219,7 +296,7 @@ impl Fallback {
         // the rest of a short message's lookups).
         let mut known: Inline<(u32, u32), KNOWN> = Inline::new();
         for (at, &(hash, _)) in features.iter().enumerate() {
-            let Some(&k) = self.vocab.get(&hash) else {
+            let Some(k) = self.vocab.get(hash) else {
                 continue;
             };
             if let (Some(row), Ok(k32), Ok(at)) =
@@ -315,5 +392,33 @@ impl Fallback {
 fn add(sums: &mut [f32; CLASSES], row: &[f32; CLASSES]) {
     for (l, x) in sums.iter_mut().zip(row) {
         *l += x;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Rows, Vocab};
+
+    #[test]
+    fn rows_find_every_known_hash_and_no_other() {
+        let mut vocab = Vocab::default();
+        // Hashes that share their slots' top bits, and the free key itself.
+        let hashes: Vec<u64> = (0..500u64)
+            .map(|k| k.wrapping_mul(0x0123_4567_89AB_CDEF) | (k << 56))
+            .chain([0, u64::MAX, 1 << 63])
+            .collect();
+        for (row, &hash) in hashes.iter().enumerate() {
+            vocab.insert(hash, row);
+        }
+        let rows = Rows::build(&vocab);
+        for (&hash, &row) in &vocab {
+            assert_eq!(rows.get(hash), Some(row), "{hash:#x}");
+        }
+        for miss in (1..2000u64).map(|k| k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5555) {
+            assert_eq!(rows.get(miss), vocab.get(&miss).copied(), "{miss:#x}");
+        }
+        let empty = Rows::build(&Vocab::default());
+        assert_eq!(empty.get(0), None);
+        assert_eq!(empty.get(42), None);
     }
 }
