@@ -23,6 +23,20 @@ const SMALL: usize = 128;
 /// Stored matches before a run's walk is repeated into the route instead.
 const LISTED: usize = 32;
 
+/// What takes a cut's tokens, in order: a closure, or a type of the caller's whose method is
+/// inlined into the cut (a closure called from several places is left out of line).
+pub(crate) trait Tokens<'t> {
+    /// Takes the next token.
+    fn token(&mut self, token: &'t str);
+}
+
+impl<'t, F: FnMut(&'t str)> Tokens<'t> for F {
+    #[inline]
+    fn token(&mut self, token: &'t str) {
+        self(token);
+    }
+}
+
 /// The segmenter over the pack's dictionary.
 #[derive(Clone, Debug)]
 pub(crate) struct PackCut {
@@ -131,7 +145,7 @@ impl PackCut {
     }
 
     /// Hands each token of `text` to `emit`, in order: jieba's tokens exactly.
-    pub(crate) fn cut<'t>(&self, text: &'t str, mut emit: impl FnMut(&'t str)) {
+    pub(crate) fn cut<'t>(&self, text: &'t str, mut emit: impl Tokens<'t>) {
         // Most messages hold no word of the dictionary at all, and then every step of every
         // run is one character: one pass, with no runs to split, cuts them.
         let mut any = false;
@@ -158,7 +172,7 @@ impl PackCut {
     }
 
     #[inline]
-    fn run<'t>(&self, run: &'t str, han: bool, emit: &mut impl FnMut(&'t str)) {
+    fn run<'t>(&self, run: &'t str, han: bool, emit: &mut impl Tokens<'t>) {
         if han {
             self.han(run, emit);
         } else {
@@ -169,7 +183,7 @@ impl PackCut {
     }
 
     /// Cuts a run of `is_han_default` characters.
-    fn han<'t>(&self, run: &'t str, emit: &mut impl FnMut(&'t str)) {
+    fn han<'t>(&self, run: &'t str, emit: &mut impl Tokens<'t>) {
         let mut listed = [(0u32, 0u32); LISTED];
         let mut matches = 0usize;
         self.table.each_state(run, |end, k| {
@@ -247,14 +261,14 @@ impl PackCut {
                 ascii.get_or_insert(at);
             } else {
                 if let Some(from) = ascii.take() {
-                    emit(run.get(from..at).unwrap_or_default());
+                    emit.token(run.get(from..at).unwrap_or_default());
                 }
-                emit(run.get(at..end).unwrap_or_default());
+                emit.token(run.get(at..end).unwrap_or_default());
             }
             at = end;
         }
         if let Some(from) = ascii {
-            emit(run.get(from..).unwrap_or_default());
+            emit.token(run.get(from..).unwrap_or_default());
         }
     }
 
@@ -299,7 +313,7 @@ impl PackCut {
 /// Cuts a text in which no word lies: each character is a token, but runs of ASCII letters
 /// and digits are joined (they are runs' characters, and every step over them is a single
 /// one) and so is `\r\n` (outside the runs).
-fn singles<'t>(text: &'t str, emit: &mut impl FnMut(&'t str)) {
+fn singles<'t>(text: &'t str, emit: &mut impl Tokens<'t>) {
     // By bytes: a token's extent is told by its lead byte and its value is never needed,
     // which spares decoding each character (the text is valid UTF-8, so every step lands on
     // the next character's lead byte). One call of `emit`, so that it can be inlined.
@@ -319,7 +333,7 @@ fn singles<'t>(text: &'t str, emit: &mut impl FnMut(&'t str)) {
             0xE0..0xF0 => 3,
             _ => 4,
         };
-        emit(text.get(at..at + len).unwrap_or_default());
+        emit.token(text.get(at..at + len).unwrap_or_default());
         at += len;
     }
 }
@@ -428,7 +442,7 @@ mod tests {
         }
         let tokens = |cut: &PackCut| {
             let mut out = Vec::new();
-            cut.cut(text, |t| out.push(t.to_owned()));
+            cut.cut(text, |t: &str| out.push(t.to_owned()));
             out
         };
         let theirs = jieba

@@ -8,7 +8,7 @@
 use jieba_rs::Jieba;
 
 use super::Lexicon;
-use super::cut::PackCut;
+use super::cut::{PackCut, Tokens};
 use crate::error::PackError;
 use crate::normalize::is_punctuation;
 use crate::pack::{Dictionary, Pack};
@@ -61,22 +61,12 @@ impl Segmenter {
 
     /// Appends the features of a normalised message to `out`.
     pub(crate) fn features<'t>(&self, text: &'t str, out: &mut Vec<Feature<'t>>) {
-        let mut word = |word: &'t str| {
-            // Most tokens begin with a common Han ideograph (a lead byte of U+5000 to U+9FFF),
-            // which is usable: deciding them by the byte spares decoding the character.
-            let han = word
-                .as_bytes()
-                .first()
-                .is_some_and(|b| (0xE5..=0xE9).contains(b));
-            if han || word.chars().any(usable) {
-                out.push((word_hash(word), word));
-            }
-        };
+        let mut words = Words(out);
         match &self.cut {
-            Cut::Pack(cut) => cut.cut(text, &mut word),
+            Cut::Pack(cut) => cut.cut(text, words),
             Cut::Jieba(jieba) => {
                 for token in jieba.cut(text, false) {
-                    word(token.word);
+                    words.token(token.word);
                 }
             }
         }
@@ -91,6 +81,24 @@ impl Segmenter {
                 }
             }
             prev = usable.then_some((at, c));
+        }
+    }
+}
+
+/// Takes the cut's tokens as features.
+struct Words<'o, 't>(&'o mut Vec<Feature<'t>>);
+
+impl<'t> Tokens<'t> for Words<'_, 't> {
+    #[inline(always)]
+    fn token(&mut self, word: &'t str) {
+        // Most tokens begin with a common Han ideograph (a lead byte of U+5000 to U+9FFF),
+        // which is usable: deciding them by the byte spares decoding the character.
+        let han = word
+            .as_bytes()
+            .first()
+            .is_some_and(|b| (0xE5..=0xE9).contains(b));
+        if han || word.chars().any(usable) {
+            self.0.push((word_hash(word), word));
         }
     }
 }
