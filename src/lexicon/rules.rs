@@ -54,14 +54,18 @@ pub(crate) struct Rules {
     /// not mark them (see [`walk_anchors_alone`](Self::walk_anchors_alone)); none until then,
     /// and none when no rule has anchors.
     anchors: Option<AnchorWords>,
-    /// The anchor words, for each the rules it is a first anchor of, and the rules without
-    /// anchors; its `needs` were flattened into `needs` below and taken out.
+    /// The anchor words, for each the rules it is a first or second anchor of, and the rules
+    /// without anchors; its `needs` were flattened into `needs` below and taken out.
     plan: Plan,
-    /// The scan keeps one row of bits: the anchor words present, in this many `u64`s, then
-    /// the rules worth a look.
+    /// The scan keeps one row of bits: the anchor words present that [`holds`](Self::holds)
+    /// looks for, in this many `u64`s, then the rules by their first anchors present, then by
+    /// their second.
     word_slots: usize,
     /// For each rule, where its needs begin in `needs`; one more at the end.
     need_ends: Vec<usize>,
+    /// For each rule, where [`holds`](Self::holds) begins to check its needs: past the first
+    /// set of a rule with one alternative, which a rule worth a look holds already.
+    need_starts: Vec<usize>,
     /// For each rule, what a message must hold for it to be run, by anchor word: for one of
     /// the alternatives, a word of each set. None for a rule without anchors.
     needs: Vec<Need>,
@@ -86,8 +90,8 @@ struct Need {
 #[derive(Clone, Debug)]
 enum AnchorWords {
     /// The usual case: with, for each state where anchor words end, the bits those words
-    /// set in the scan's row, the words' own and those of the rules they are first anchors of,
-    /// as (slot, bits).
+    /// set in the scan's row, the words' own and those of the rules they are first or second
+    /// anchors of, as (slot, bits).
     Table(Box<Table>),
     /// For a pack whose anchor words are too many for the table.
     Dfa(dfa::DFA),
@@ -123,12 +127,18 @@ impl AnchorWords {
     }
 
     /// Sets in `row` the bits of every anchor word in `text`, overlapping ones included,
-    /// and of the rules they are first anchors of.
-    fn mark(&self, text: &str, row: &mut [u64], owners: &[Vec<usize>], word_slots: usize) {
+    /// and of the rules they are first or second anchors of.
+    fn mark(&self, text: &str, row: &mut [u64], plan: &Plan) {
+        let (first, second) = (plan.word_slots() * 64, plan.second_rules() * 64);
         let each = |p: usize| {
-            set_bit(row, p);
-            for &k in owners.get(p).into_iter().flatten() {
-                set_bit(row, word_slots * 64 + k);
+            if plan.checked.get(p).copied().unwrap_or(true) {
+                set_bit(row, p);
+            }
+            for &k in plan.owners.get(p).into_iter().flatten() {
+                set_bit(row, first + k);
+            }
+            for &k in plan.seconds.get(p).into_iter().flatten() {
+                set_bit(row, second + k);
             }
         };
         match self {
@@ -145,13 +155,23 @@ impl AnchorWords {
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub(crate) words: Vec<String>,
-    /// For each anchor word, the rules it is a first anchor of.
+    /// For each anchor word, the rules it is a first anchor of: a word of the first set of
+    /// one of their alternatives.
     owners: Vec<Vec<usize>>,
+    /// For each anchor word, the rules it is a second anchor of: a word of the second set of
+    /// one of their alternatives, or of the only set of an alternative that has one.
+    seconds: Vec<Vec<usize>>,
+    /// For each anchor word, whether a row marks it: whether [`Rules::holds`] ever looks for
+    /// it, as a word of a rule with more than one alternative or of a set after the second.
+    /// The first two sets of a rule with one alternative are told by the rule's own bits.
+    checked: Vec<bool>,
     /// For each rule, by anchor word: for one of the alternatives, a word of each set. Empty
     /// for a rule without anchors.
     needs: Vec<Vec<Vec<Vec<usize>>>>,
     /// The rules without anchors.
     always: Vec<usize>,
+    /// How many rules there are.
+    rules: usize,
 }
 
 impl Plan {
@@ -159,6 +179,8 @@ impl Plan {
     pub(crate) fn of<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Plan {
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut seconds: Vec<Vec<usize>> = Vec::new();
+        let mut checked: Vec<bool> = Vec::new();
         let mut needs = Vec::new();
         let mut always = Vec::new();
         for (k, pattern) in patterns.into_iter().enumerate() {
@@ -168,19 +190,28 @@ impl Plan {
                 continue;
             };
             // A rule is looked at when a word of an alternative's first (most selective) set
-            // is present; the other sets are checked then.
-            let mut id = |word: String, first: bool| {
+            // and one of an alternative's second set are present (two bits the walk sets, an
+            // AND apart); the other sets are checked then.
+            let alone = found.len() == 1;
+            let mut id = |word: String, first: bool, second: bool, looked: bool| {
                 let p = match words.iter().position(|w| *w == word) {
                     Some(p) => p,
                     None => {
                         words.push(word);
                         owners.push(Vec::new());
+                        seconds.push(Vec::new());
+                        checked.push(false);
                         words.len() - 1
                     }
                 };
-                if let Some(list) = owners.get_mut(p).filter(|_| first) {
-                    if list.last() != Some(&k) {
-                        list.push(k);
+                if let Some(c) = checked.get_mut(p) {
+                    *c |= looked;
+                }
+                for (lists, role) in [(&mut owners, first), (&mut seconds, second)] {
+                    if let Some(list) = lists.get_mut(p).filter(|_| role) {
+                        if list.last() != Some(&k) {
+                            list.push(k);
+                        }
                     }
                 }
                 p
@@ -188,17 +219,25 @@ impl Plan {
             let by_id: Vec<Vec<Vec<usize>>> = found
                 .into_iter()
                 .map(|sets| {
+                    let only = sets.len() == 1;
                     sets.into_iter()
                         .enumerate()
-                        .map(|(j, set)| set.into_iter().map(|w| id(w, j == 0)).collect())
+                        .map(|(j, set)| {
+                            set.into_iter()
+                                .map(|w| id(w, j == 0, j == 1 || only, !alone || j >= 2))
+                                .collect()
+                        })
                         .collect()
                 })
                 .collect();
             needs.push(by_id);
         }
         Plan {
+            rules: needs.len(),
             words,
             owners,
+            seconds,
+            checked,
             needs,
             always,
         }
@@ -215,28 +254,40 @@ impl Plan {
         self.words.len().div_ceil(64)
     }
 
-    /// How many `u64`s a [`Row`] of the rules takes: the anchor words, then the rules. Whatever
-    /// a walk marks beyond it (the template cues, see [`cue_list`](crate::reply::cue_list))
-    /// is the caller's.
+    /// How many `u64`s a [`Row`] of the rules takes: the anchor words, then the rules by
+    /// their first anchors, then by their second. Whatever a walk marks beyond it (the
+    /// template cues, see [`cue_list`](crate::reply::cue_list)) is the caller's.
     pub(crate) fn row_len(&self) -> usize {
-        self.word_slots() + self.needs.len().div_ceil(64)
+        self.word_slots() + 2 * self.rules.div_ceil(64)
+    }
+
+    /// Where in a [`Row`] the rules by their second anchors begin, in `u64`s.
+    fn second_rules(&self) -> usize {
+        self.word_slots() + self.rules.div_ceil(64)
     }
 
     /// For each state of `table` where words end, the bits its anchor words set in a
-    /// [`Row`]: their own and those of the rules they are first anchors of.
+    /// [`Row`]: their own and those of the rules they are first or second anchors of.
     pub(crate) fn marks<I: Iterator<Item = u32>>(
         &self,
         table: &Table,
         words_at: impl Fn(usize) -> I,
     ) -> Vec<Vec<(usize, u64)>> {
         let rules = self.word_slots() * 64;
+        let second = self.second_rules() * 64;
         let mut all = Vec::with_capacity(table.match_states());
         for k in 0..table.match_states() {
             let mut marks: Vec<(usize, u64)> = Vec::new();
             for word in words_at(k) {
                 let word = word as usize;
                 let owners = self.owners.get(word).into_iter().flatten();
-                for bit in std::iter::once(word).chain(owners.map(|r| rules + r)) {
+                let seconds = self.seconds.get(word).into_iter().flatten();
+                let own = self.checked.get(word).copied().unwrap_or(true);
+                let bits = std::iter::once(word)
+                    .filter(|_| own)
+                    .chain(owners.map(|r| rules + r))
+                    .chain(seconds.map(|r| second + r));
+                for bit in bits {
                     add_mark(&mut marks, bit);
                 }
             }
@@ -254,7 +305,8 @@ pub(crate) fn add_mark(marks: &mut Vec<(usize, u64)>, bit: usize) {
     }
 }
 
-/// The bits a message's anchor words set: the words present, then the rules worth a look.
+/// The bits a message's anchor words set: the words present, then the rules by their first
+/// anchors present, then by their second; a rule with both bits is worth a look.
 /// The lexicon's scan fills it when its table holds the anchor words too, which spares the
 /// rules a walk of their own.
 pub(crate) struct Row {
@@ -461,7 +513,25 @@ impl Rules {
             }
         }
         need_ends.push(flat.len());
+        let need_starts = need_ends
+            .windows(2)
+            .map(|w| {
+                let &[from, to] = w else { return 0 };
+                let Some(first) = flat.get(from..to).and_then(|needs| needs.first()) else {
+                    return from;
+                };
+                if first.alternative_end != to {
+                    return from;
+                }
+                // One alternative: its first two sets are held already.
+                match flat.get(first.set_end..to).and_then(|needs| needs.first()) {
+                    Some(second) => second.set_end,
+                    None => first.set_end,
+                }
+            })
+            .collect();
         Ok(Rules {
+            need_starts,
             rules: compiled,
             anchors: None,
             word_slots: plan.word_slots(),
@@ -482,10 +552,10 @@ impl Rules {
         Ok(())
     }
 
-    /// How many `u64`s of a [`Row`] the rules use: the anchor words, then the rules; as
+    /// How many `u64`s of a [`Row`] the rules use: the anchor words, then the rules twice; as
     /// [`Plan::row_len`] of the plan the lexicon's walk marks by.
     pub(crate) fn row_len(&self) -> usize {
-        self.word_slots + self.rules.len().div_ceil(64)
+        self.word_slots + 2 * self.rules.len().div_ceil(64)
     }
 
     /// A row of bits for [`scan_row`](Self::scan_row), zeroed and unmarked, with `more` words
@@ -508,19 +578,23 @@ impl Rules {
         // Without anchors marked and without a walk to mark them, every rule is tried.
         let unfiltered = !marked && self.anchors.is_none();
         if let Some(automaton) = self.anchors.as_ref().filter(|_| !marked) {
-            automaton.mark(text, row, &self.plan.owners, self.word_slots);
+            automaton.mark(text, row, &self.plan);
         }
-        let Some((present, candidates)) = row.split_at_mut_checked(self.word_slots) else {
+        let Some((present, rules)) = row.split_at_mut_checked(self.word_slots) else {
             return;
         };
+        let (firsts, seconds) = rules.split_at_mut(rules.len() / 2);
         if unfiltered {
-            candidates.fill(u64::MAX);
+            firsts.fill(u64::MAX);
+            seconds.fill(u64::MAX);
         }
         for &k in &self.plan.always {
-            set_bit(candidates, k);
+            set_bit(firsts, k);
+            set_bit(seconds, k);
         }
-        for (w, &word) in candidates.iter().enumerate() {
-            let mut left = word;
+        for (w, (&first, &second)) in firsts.iter().zip(seconds.iter()).enumerate() {
+            // A rule is worth a look when words of a first and of a second set are present.
+            let mut left = first & second;
             while left != 0 {
                 let k = w * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;
@@ -539,30 +613,32 @@ impl Rules {
     }
 
     /// Whether the anchor words `present` hold what rule `k` needs: for an alternative, a
-    /// word of each set. A rule without anchors needs nothing.
+    /// word of each set. A rule without anchors needs nothing. Only asked of a rule whose
+    /// bits a first-set and a second-set word set (see [`Plan::owners`]), so the first two
+    /// sets of a rule with one alternative are held already and are not checked again.
     fn holds(&self, k: usize, present: &[u64]) -> bool {
-        let (Some(&from), Some(&to)) = (self.need_ends.get(k), self.need_ends.get(k + 1)) else {
+        let (Some(&from), Some(&to)) = (self.need_starts.get(k), self.need_ends.get(k + 1)) else {
             return true;
         };
-        if from == to {
+        let Some(needs) = self.needs.get(from..to) else {
             return true;
-        }
-        let mut i = from;
-        while let Some(need) = self.needs.get(i).filter(|_| i < to) {
+        };
+        let mut i = 0;
+        while let Some(need) = needs.get(i) {
             if present.get(need.slot).is_some_and(|p| p & need.bits != 0) {
                 // The set is held: on to the next, unless that was the alternative's last.
                 if need.set_end == need.alternative_end {
                     return true;
                 }
-                i = need.set_end;
-            } else if i + 1 == need.set_end {
+                i = need.set_end - from;
+            } else if i + from + 1 == need.set_end {
                 // The set is not: on to the next alternative.
-                i = need.alternative_end;
+                i = need.alternative_end - from;
             } else {
                 i += 1;
             }
         }
-        false
+        needs.is_empty()
     }
 
     pub(crate) fn rule(&self, k: usize) -> Option<&CompiledRule> {
@@ -668,10 +744,13 @@ mod tests {
                 })
             };
             for (k, rule) in rules.rules.iter().enumerate() {
+                // A rule with one alternative is asked only once its bits say that its first
+                // two sets are held, and holds looks at the others.
                 let expected = anchors(rule.regex.as_str()).is_none_or(|alternatives| {
+                    let skip = if alternatives.len() == 1 { 2 } else { 0 };
                     alternatives
                         .iter()
-                        .any(|sets| sets.iter().all(|set| set.iter().any(has)))
+                        .any(|sets| sets.iter().skip(skip).all(|set| set.iter().any(has)))
                 });
                 prop_assert_eq!(rules.holds(k, &present), expected, "{}", rule.id);
             }
@@ -685,11 +764,12 @@ mod tests {
         let text = "什么时候发货,3天能到吗";
         let mut row = rules.row(0);
         if let Some(anchors) = &rules.anchors {
-            anchors.mark(text, row.bits(), &rules.plan.owners, rules.word_slots);
+            anchors.mark(text, row.bits(), &rules.plan);
         }
         for (p, word) in words.iter().enumerate() {
             let marked = row.bits()[p / 64] >> (p % 64) & 1 == 1;
-            assert_eq!(marked, text.contains(word.as_str()), "{word}");
+            let checked = rules.plan.checked[p];
+            assert_eq!(marked, checked && text.contains(word.as_str()), "{word}");
         }
         // The lexicon's walk marks the same bits, of the words and of the rules.
         let pack = Pack::builtin().unwrap();
@@ -710,6 +790,17 @@ mod tests {
             let mut own = rules.row(0);
             without.scan_and_mark(&text, &mut crate::lexicon::Hits::new(), &mut own);
             assert_eq!(with_cues.bits(), own.bits(), "{text}");
+            // The rules the row lets through find what trying every rule finds.
+            let mut found = super::RuleHits::new();
+            rules.scan_row(&text, &mut own, &mut found);
+            let mut every = super::RuleHits::new();
+            walkless.scan_row(&text, &mut walkless.row(0), &mut every);
+            let spans = |hits: &super::RuleHits| {
+                hits.iter()
+                    .map(|h| (h.rule, h.start, h.end))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(spans(&found), spans(&every), "{text}");
         }
         for text in [
             text,
@@ -720,7 +811,7 @@ mod tests {
         ] {
             let mut own = rules.row(0);
             if let Some(anchors) = &rules.anchors {
-                anchors.mark(text, own.bits(), &rules.plan.owners, rules.word_slots);
+                anchors.mark(text, own.bits(), &rules.plan);
             }
             let mut shared = rules.row(0);
             lexicon.scan_and_mark(text, &mut crate::lexicon::Hits::new(), &mut shared);
