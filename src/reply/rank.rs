@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
+use std::mem::ManuallyDrop;
 
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton;
@@ -67,7 +68,7 @@ impl<R: Reasons> Tally<R> {
 }
 
 /// Everything a request offers that scoring reads, worked out once.
-struct Context<'a> {
+struct Context<'a, 'v> {
     analysis: &'a Analysis,
     advice: &'a Advice,
     request: &'a Request<'a>,
@@ -81,7 +82,7 @@ struct Context<'a> {
     rotating: bool,
     wrap_up: bool,
     facts: Facts<'a>,
-    values: &'a [OnceCell<Option<Cow<'a, str>>>; SLOTS.len()],
+    values: &'v Values<'a>,
     /// The slots (a bit each, by position in [`SLOTS`]) whether they can be filled is known
     /// of, and those of them that can be.
     known: Cell<u32>,
@@ -95,10 +96,48 @@ struct Context<'a> {
     tone: Option<&'a str>,
 }
 
-impl Context<'_> {
+const _: () = assert!(SLOTS.len() <= 32, "a slot is a bit of a u32");
+
+/// The slot values worked out so far, by position in [`SLOTS`], and a bit for each cell
+/// written. A request writes a few of the cells, so dropping visits those alone rather than
+/// every cell.
+struct Values<'a> {
+    cells: ManuallyDrop<[OnceCell<Option<Cow<'a, str>>>; SLOTS.len()]>,
+    written: Cell<u32>,
+}
+
+impl Values<'_> {
+    fn new() -> Self {
+        Values {
+            cells: ManuallyDrop::new(std::array::from_fn(|_| OnceCell::new())),
+            written: Cell::new(0),
+        }
+    }
+}
+
+impl Drop for Values<'_> {
+    fn drop(&mut self) {
+        // A cell never written holds nothing to free, so leaving it undropped leaks nothing.
+        let mut written = self.written.get();
+        while written != 0 {
+            let slot = written.trailing_zeros() as usize;
+            written &= written - 1;
+            if let Some(cell) = self.cells.get_mut(slot) {
+                drop(cell.take());
+            }
+        }
+    }
+}
+
+impl Context<'_, '_> {
     fn value(&self, slot: usize) -> Option<&str> {
-        let cell = self.values.get(slot)?;
-        cell.get_or_init(|| self.facts.value(slot)).as_deref()
+        let cell = self.values.cells.get(slot)?;
+        cell.get_or_init(|| {
+            let written = &self.values.written;
+            written.set(written.get() | 1 << slot);
+            self.facts.value(slot)
+        })
+        .as_deref()
     }
 
     /// Of the slots in `slots` (bits, as [`Compiled::needs`]), those that can be filled. Each
@@ -119,7 +158,7 @@ impl Context<'_> {
             let slot = new.trailing_zeros() as usize;
             let bit = new & new.wrapping_neg();
             new &= new - 1;
-            let has = match self.values.get(slot).and_then(OnceCell::get) {
+            let has = match self.values.cells.get(slot).and_then(OnceCell::get) {
                 Some(value) => value.is_some(),
                 None => self
                     .facts
@@ -298,8 +337,9 @@ impl Replies {
             .unwrap_or_else(|| infer_stage(present, request.session));
         let sent = request.session.map_or(&[][..], |s| s.sent.as_slice());
         // Beside the context rather than in it, so that the context is small to set up.
-        let values = std::array::from_fn(|_| OnceCell::new());
         let searched;
+        // After what the values may borrow, so that they are dropped first.
+        let values = Values::new();
         let said = match said {
             Some(said) => said,
             None => {
@@ -509,7 +549,7 @@ impl Replies {
         mut top: Vec<Candidate>,
         wraps: &[Candidate],
         best_of: &BestOf,
-        ctx: &Context<'_>,
+        ctx: &Context<'_, '_>,
     ) -> Vec<Candidate> {
         let limit = ctx.request.limit;
         // The best for each present intent, each template once: the first `n` of `taken`.
@@ -568,7 +608,7 @@ impl Replies {
     /// Whether `c` is a candidate, and its score, with the reasons written to `reasons`.
     /// `None` when it does not fit, its product category or missing facts rule it out, or a
     /// slot cannot be filled.
-    fn weigh(&self, c: &Compiled, ctx: &Context<'_>, reasons: &mut Vec<Reason>) -> Weighed {
+    fn weigh(&self, c: &Compiled, ctx: &Context<'_, '_>, reasons: &mut Vec<Reason>) -> Weighed {
         let mut tally = Tally {
             score: 0.0,
             reasons,
@@ -583,7 +623,7 @@ impl Replies {
     fn weigh_shared<R: Reasons>(
         &self,
         c: &Compiled,
-        ctx: &Context<'_>,
+        ctx: &Context<'_, '_>,
         tally: &mut Tally<R>,
     ) -> Option<Option<Intent>> {
         let t = &c.template;
@@ -690,7 +730,7 @@ impl Replies {
     fn weigh_fit<R: Reasons>(
         &self,
         c: &Compiled,
-        ctx: &Context<'_>,
+        ctx: &Context<'_, '_>,
         tally: &mut Tally<R>,
     ) -> Option<Option<Intent>> {
         let t = &c.template;
@@ -745,7 +785,7 @@ impl Replies {
     /// for. Inlined: it runs for every template looked at, and its answer is mostly
     /// matched on at once.
     #[inline(always)]
-    fn fit(&self, c: &Compiled, ctx: &Context<'_>) -> Option<Fit> {
+    fn fit(&self, c: &Compiled, ctx: &Context<'_, '_>) -> Option<Fit> {
         if let Some(kind) = c.reminder {
             // Reminders go out on the schedule, never in answer to a message.
             return (ctx.advice.reminder_now == Some(kind)).then_some(Fit::Reminder);
@@ -786,7 +826,7 @@ impl Replies {
 /// The best present intent `c` answers, with its score; the last of equals, as `max_by`
 /// keeps.
 #[inline(always)]
-fn best_intent(c: &Compiled, ctx: &Context<'_>) -> Option<(Intent, f32)> {
+fn best_intent(c: &Compiled, ctx: &Context<'_, '_>) -> Option<(Intent, f32)> {
     if let [i] = c.intents.as_slice() {
         // Most templates answer one intent: no comparing.
         return ctx
@@ -810,7 +850,7 @@ fn best_intent(c: &Compiled, ctx: &Context<'_>) -> Option<(Intent, f32)> {
 /// Whether the facts let `c` be sent: no slot of its `when_missing` can be filled (it is
 /// for when they are missing), and every slot of its text can.
 #[inline(always)]
-fn fits_facts(c: &Compiled, ctx: &Context<'_>) -> bool {
+fn fits_facts(c: &Compiled, ctx: &Context<'_, '_>) -> bool {
     // Both at once: learning the text's slots when a `when_missing` one rules the template
     // out already costs less than a second look at what is known.
     let fillable = ctx.fillable(c.missing_bits | c.needs);
@@ -874,7 +914,7 @@ fn hundredths_len(x: f32) -> usize {
 
 /// The penalty for a template sent already in this conversation, so the replies rotate.
 #[inline]
-fn rotation<R: Reasons>(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<R>) {
+fn rotation<R: Reasons>(c: &Compiled, ctx: &Context<'_, '_>, tally: &mut Tally<R>) {
     if !ctx.rotating {
         return;
     }
@@ -891,7 +931,7 @@ fn rotation<R: Reasons>(c: &Compiled, ctx: &Context<'_>, tally: &mut Tally<R>) {
 /// The length of a template's text with its slots filled, or `None` when one cannot be. The
 /// values are kept for the request, so sizing the text first costs little and spares growing
 /// it while it is written.
-fn filled_len(pieces: &[Piece], ctx: &Context<'_>) -> Option<usize> {
+fn filled_len(pieces: &[Piece], ctx: &Context<'_, '_>) -> Option<usize> {
     let mut len = 0;
     for piece in pieces {
         len += match piece {
@@ -903,7 +943,7 @@ fn filled_len(pieces: &[Piece], ctx: &Context<'_>) -> Option<usize> {
 }
 
 /// The template's text with its slots filled, or `None` when one cannot be.
-fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
+fn fill(c: &Compiled, ctx: &Context<'_, '_>) -> Option<String> {
     let pieces = c.pieces.as_deref()?;
     let len = filled_len(pieces, ctx)?;
     slots::fill(pieces, len, |k, out| {
@@ -914,7 +954,7 @@ fn fill(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
 /// [`fill`] in traditional characters: the template's text converted when the pack was
 /// compiled, the slot values now. Converting piece by piece gives what converting the whole
 /// text gives unless a phrase spans a seam between pieces; then the whole text is converted.
-fn fill_traditional(c: &Compiled, ctx: &Context<'_>) -> Option<String> {
+fn fill_traditional(c: &Compiled, ctx: &Context<'_, '_>) -> Option<String> {
     let pieces = c.pieces.as_deref()?;
     let mut out = String::with_capacity(filled_len(pieces, ctx)?);
     let mut last = None;
