@@ -239,11 +239,12 @@ impl Facts<'_> {
     }
 
     /// The size the buyer asked about, as the shop's size charts write it (`M`, `38`).
-    fn asked_size(&self) -> Option<String> {
+    // Borrowed when the size is written as it is kept, so that asking costs no allocation.
+    fn asked_size(&self) -> Option<Cow<'_, str>> {
         self.analysis.quantities.iter().find_map(|q| match q {
-            Quantity::ClothingSize { size, .. } => Some(size.as_str().to_owned()),
+            Quantity::ClothingSize { size, .. } => Some(Cow::Borrowed(size.as_str())),
             Quantity::ShoeSize { size, .. } => {
-                Some(crate::extract::format_number(f64::from(*size)))
+                Some(Cow::Owned(crate::extract::format_number(f64::from(*size))))
             }
             _ => None,
         })
