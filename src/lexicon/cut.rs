@@ -20,6 +20,9 @@ use super::table::Table;
 /// How many bytes of a run the route on the stack covers; a longer run gets its own.
 const SMALL: usize = 128;
 
+/// How many bytes of a run the shorter route on the stack covers.
+const SHORT: usize = 32;
+
 /// Stored matches before a run's walk is repeated into the route instead.
 const LISTED: usize = 32;
 
@@ -147,34 +150,69 @@ impl PackCut {
     /// Hands each token of `text` to `emit`, in order: jieba's tokens exactly.
     pub(crate) fn cut<'t>(&self, text: &'t str, mut emit: impl Tokens<'t>) {
         // Most messages hold no word of the dictionary at all, and then every step of every
-        // run is one character: one pass, with no runs to split, cuts them.
-        let mut any = false;
-        self.table.each_state(text, |_, k| any |= self.ends_word(k));
-        if !any {
+        // run is one character: one pass, with no runs to split, cuts them. The pass lists
+        // where words end, which the runs then share out instead of walking again.
+        let mut listed = [(0u32, 0u32); LISTED];
+        let mut matches = 0usize;
+        self.table.each_state(text, |end, k| {
+            if self.ends_word(k) {
+                list(&mut listed, &mut matches, end, k);
+            }
+        });
+        if matches == 0 {
             singles(text, &mut emit);
             return;
         }
+        // A run's matches are those the whole text's walk gives at its bytes: a word of the
+        // dictionary holds only runs' characters, so it never crosses a run's edge, and the
+        // walk's state, if it differs from a walk of the run alone, does so only by the
+        // longer words it is in, which end at the same byte with the same words of the run
+        // among theirs (the table lists every word that ends at a state). `None` once the
+        // list is full: each run then walks itself.
+        let mut listed = (matches <= LISTED).then(|| listed.get(..matches).unwrap_or_default());
         let mut start = 0;
         let mut han = None;
         for (at, c) in text.char_indices() {
             let h = is_han_default(c);
             if han != Some(h) {
                 if let Some(prev) = han {
-                    self.run(text.get(start..at).unwrap_or_default(), prev, &mut emit);
+                    let run = text.get(start..at).unwrap_or_default();
+                    self.run(run, start, prev, &mut listed, &mut emit);
                 }
                 start = at;
                 han = Some(h);
             }
         }
         if let Some(prev) = han {
-            self.run(text.get(start..).unwrap_or_default(), prev, &mut emit);
+            let run = text.get(start..).unwrap_or_default();
+            self.run(run, start, prev, &mut listed, &mut emit);
         }
     }
 
+    /// Cuts the run that starts at byte `start` of the text, taking its matches off the
+    /// front of `listed`.
     #[inline]
-    fn run<'t>(&self, run: &'t str, han: bool, emit: &mut impl Tokens<'t>) {
+    fn run<'t>(
+        &self,
+        run: &'t str,
+        start: usize,
+        han: bool,
+        listed: &mut Option<&[(u32, u32)]>,
+        emit: &mut impl Tokens<'t>,
+    ) {
+        let mine = listed.as_mut().map(|rest| {
+            let end = start + run.len();
+            let k = rest.partition_point(|&(e, _)| e as usize <= end);
+            let (mine, after) = rest.split_at(k.min(rest.len()));
+            *rest = after;
+            mine
+        });
         if han {
-            self.han(run, emit);
+            match mine {
+                // No word ends in the run: every step is one character.
+                Some([]) => singles(run, emit),
+                _ => self.han(run, start, mine, emit),
+            }
         } else {
             // Each character is a token, `\r\n` one together: what `singles` gives a run
             // without ASCII letters or digits.
@@ -182,39 +220,55 @@ impl PackCut {
         }
     }
 
-    /// Cuts a run of `is_han_default` characters.
-    fn han<'t>(&self, run: &'t str, emit: &mut impl Tokens<'t>) {
-        let mut listed = [(0u32, 0u32); LISTED];
+    /// Cuts a run of `is_han_default` characters that starts at byte `start` of the text,
+    /// given the (end, state) of the text's walk where its words end, or walking it itself.
+    fn han<'t>(
+        &self,
+        run: &'t str,
+        start: usize,
+        mine: Option<&[(u32, u32)]>,
+        emit: &mut impl Tokens<'t>,
+    ) {
+        let mut own = [(0u32, 0u32); LISTED];
         let mut matches = 0usize;
-        self.table.each_state(run, |end, k| {
-            if !self.ends_word(k) {
-                return;
+        let (listed, start) = match mine {
+            Some(mine) => (mine, start),
+            None => {
+                self.table.each_state(run, |end, k| {
+                    if self.ends_word(k) {
+                        list(&mut own, &mut matches, end, k);
+                    }
+                });
+                if matches == 0 {
+                    // No word: every step is one character.
+                    singles(run, emit);
+                    return;
+                }
+                (own.get(..matches).unwrap_or_default(), 0)
             }
-            if let Some(slot) = listed.get_mut(matches) {
-                *slot = (
-                    u32::try_from(end).unwrap_or(u32::MAX),
-                    u32::try_from(k).unwrap_or(u32::MAX),
-                );
-            }
-            matches += 1;
-        });
-        if matches == 0 {
-            // No word: every step is one character.
-            singles(run, emit);
-            return;
-        }
+        };
         let n = run.len();
-        let mut small = [Step::default(); SMALL];
+        // The route on the stack is only as long as short runs need, so that it costs
+        // little to clear.
+        let mut short;
+        let mut small;
         let mut large = Vec::new();
-        let route: &mut [Step] = if n < SMALL {
+        let route: &mut [Step] = if n < SHORT {
+            short = [Step::default(); SHORT];
+            &mut short
+        } else if n < SMALL {
+            small = [Step::default(); SMALL];
             &mut small
         } else {
             large.resize(n + 1, Step::default());
             &mut large
         };
         if matches <= LISTED {
-            for &(end, k) in listed.get(..matches).unwrap_or_default() {
-                if let Some(step) = route.get_mut(end as usize) {
+            for &(end, k) in listed {
+                if let Some(step) = (end as usize)
+                    .checked_sub(start)
+                    .and_then(|end| route.get_mut(end))
+                {
                     step.state = k.saturating_add(1);
                 }
             }
@@ -310,9 +364,25 @@ impl PackCut {
     }
 }
 
+/// Lists a match: where it ends and its state, counting those past the list's end, or all
+/// of them when one of the two does not fit a `u32` (so that the list counts as full).
+#[inline]
+fn list(listed: &mut [(u32, u32)], matches: &mut usize, end: usize, k: usize) {
+    match (u32::try_from(end), u32::try_from(k)) {
+        (Ok(end), Ok(k)) => {
+            if let Some(slot) = listed.get_mut(*matches) {
+                *slot = (end, k);
+            }
+            *matches = matches.saturating_add(1);
+        }
+        _ => *matches = usize::MAX,
+    }
+}
+
 /// Cuts a text in which no word lies: each character is a token, but runs of ASCII letters
 /// and digits are joined (they are runs' characters, and every step over them is a single
 /// one) and so is `\r\n` (outside the runs).
+#[inline(always)]
 fn singles<'t>(text: &'t str, emit: &mut impl Tokens<'t>) {
     // By bytes: a token's extent is told by its lead byte and its value is never needed,
     // which spares decoding each character (the text is valid UTF-8, so every step lands on
@@ -478,6 +548,10 @@ mod tests {
             "㐀㐁𠀀好的",
             "＃１２３　全角！？",
             "a-b_c%d&e.f+g#h",
+            // Lexicon words that cross runs' edges, so that the text's walk is in another
+            // state than a run's own would be.
+            "好😀好的话，好的",
+            "量问题目好的话发货了吗",
         ] {
             check(&list, text);
         }
