@@ -7,10 +7,11 @@ use crate::error::PackError;
 use crate::extract::{self, QuantityKind};
 use crate::facts::{Catalog, ShopContext};
 use crate::guard::{Finding, Linter};
+use crate::inline::Inline;
 use crate::intent::fallback::Fallback;
 use crate::intent::{Alone, Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
-use crate::lexicon::segment::Segmenter;
+use crate::lexicon::segment::{Feature, Segmenter};
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
 use crate::normalize::{Normalized, normalize};
 use crate::pack::Pack;
@@ -514,10 +515,9 @@ impl Engine {
         let decided = board.decides(inner.threshold, &inner.only_alone, norm);
         if !decided {
             if let Some(model) = &inner.fallback {
-                // Forty features (words and character pairs) cover a short message, and
-                // stay under 1 KiB, which the allocator serves from its per-thread cache;
-                // a block of 1.5 KiB cost a thousand instructions each time.
-                let mut features = Vec::with_capacity(40);
+                // Forty features (words and character pairs) cover a short message: kept
+                // on the stack, they cost neither an allocation nor a free.
+                let mut features: Inline<Feature<'_>, 40> = Inline::new();
                 inner.segmenter.features(norm.as_str(), &mut features);
                 board.fallback(
                     model,

@@ -10,12 +10,33 @@ use jieba_rs::Jieba;
 use super::Lexicon;
 use super::cut::{PackCut, Tokens};
 use crate::error::PackError;
+use crate::inline::Inline;
 use crate::normalize::is_punctuation;
 use crate::pack::{Dictionary, Pack};
 
 /// One feature of a message: its hash and the text it came from (a slice of the normalised
 /// message).
 pub(crate) type Feature<'t> = (u64, &'t str);
+
+/// Where a message's features go: a vector, or a short list on the stack.
+pub(crate) trait Features<'t> {
+    /// Takes the next feature.
+    fn push(&mut self, feature: Feature<'t>);
+}
+
+impl<'t> Features<'t> for Vec<Feature<'t>> {
+    #[inline]
+    fn push(&mut self, feature: Feature<'t>) {
+        Vec::push(self, feature);
+    }
+}
+
+impl<'t, const N: usize> Features<'t> for Inline<Feature<'t>, N> {
+    #[inline]
+    fn push(&mut self, feature: Feature<'t>) {
+        Inline::push(self, feature);
+    }
+}
 
 /// A built segmenter.
 pub(crate) struct Segmenter {
@@ -60,7 +81,7 @@ impl Segmenter {
     }
 
     /// Appends the features of a normalised message to `out`.
-    pub(crate) fn features<'t>(&self, text: &'t str, out: &mut Vec<Feature<'t>>) {
+    pub(crate) fn features<'t>(&self, text: &'t str, out: &mut impl Features<'t>) {
         let mut words = Words(out);
         match &self.cut {
             Cut::Pack(cut) => cut.cut(text, words),
@@ -86,9 +107,9 @@ impl Segmenter {
 }
 
 /// Takes the cut's tokens as features.
-struct Words<'o, 't>(&'o mut Vec<Feature<'t>>);
+struct Words<'o, O>(&'o mut O);
 
-impl<'t> Tokens<'t> for Words<'_, 't> {
+impl<'t, O: Features<'t>> Tokens<'t> for Words<'_, O> {
     #[inline(always)]
     fn token(&mut self, word: &'t str) {
         // Most tokens begin with a common Han ideograph (a lead byte of U+5000 to U+9FFF),
