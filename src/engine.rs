@@ -517,11 +517,12 @@ impl Engine {
             if let Some(model) = &inner.fallback {
                 // Forty features (words and character pairs) cover a short message: kept
                 // on the stack, they cost neither an allocation nor a free.
-                let mut features: Inline<Feature<'_>, 40> = Inline::new();
+                let mut features: Inline<Feature, 40> = Inline::new();
                 inner.segmenter.features(norm.as_str(), &mut features);
                 board.fallback(
                     model,
                     &features,
+                    norm.as_str(),
                     Span::new(0, message.len()),
                     &inner.fallback_intents,
                 );

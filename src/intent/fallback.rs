@@ -282,12 +282,14 @@ impl Fallback {
         })
     }
 
-    /// The most probable intent for a message's features, with its tempered probability.
+    /// The most probable intent for the features of `message` (the normalised text they
+    /// give byte ranges of), with its tempered probability.
     /// `None` when no feature is known to the model or when `wanted` turns the most probable
     /// intent down.
     pub(crate) fn predict<'t>(
         &self,
-        features: &[Feature<'t>],
+        features: &[Feature],
+        message: &'t str,
         wanted: impl Fn(Intent) -> bool,
     ) -> Option<Verdict<'t>> {
         let mut logits = self.prior;
@@ -295,7 +297,7 @@ impl Fallback {
         // for both passes below, kept on the stack (an allocation and a free cost more than
         // the rest of a short message's lookups).
         let mut known: Inline<(u32, u32), KNOWN> = Inline::new();
-        for (at, &(hash, _)) in features.iter().enumerate() {
+        for (at, &(hash, ..)) in features.iter().enumerate() {
             let Some(k) = self.vocab.get(hash) else {
                 continue;
             };
@@ -340,7 +342,10 @@ impl Fallback {
         let mut shown = 0;
         for &(k, at) in known.iter() {
             let (k, at) = (k as usize, at as usize);
-            let Some(&(_, text)) = features.get(at) else {
+            let Some(text) = features
+                .get(at)
+                .and_then(|&(_, from, to)| message.get(from..to))
+            else {
                 continue;
             };
             let (Some(own), Some(leaders)) = (

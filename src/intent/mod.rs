@@ -377,15 +377,17 @@ impl Board {
 
     /// The fallback's verdict, when it names a real intent the pack lets it name (`allowed`,
     /// every intent when empty).
+    /// `features` are those of `message`, the normalised text.
     pub(crate) fn fallback(
         &mut self,
         model: &fallback::Fallback,
-        features: &[Feature<'_>],
+        features: &[Feature],
+        message: &str,
         whole: Span,
         allowed: &[Intent],
     ) {
         let wanted = |i: Intent| i != Intent::Other && (allowed.is_empty() || allowed.contains(&i));
-        let Some(verdict) = model.predict(features, wanted) else {
+        let Some(verdict) = model.predict(features, message, wanted) else {
             return;
         };
         self.guessed = true;

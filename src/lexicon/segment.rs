@@ -14,26 +14,26 @@ use crate::inline::Inline;
 use crate::normalize::is_punctuation;
 use crate::pack::{Dictionary, Pack};
 
-/// One feature of a message: its hash and the text it came from (a slice of the normalised
-/// message).
-pub(crate) type Feature<'t> = (u64, &'t str);
+/// One feature of a message: its hash and where the text it came from lies in the
+/// normalised message (start and end byte), so that a list of them is all zeros to clear.
+pub(crate) type Feature = (u64, usize, usize);
 
 /// Where a message's features go: a vector, or a short list on the stack.
-pub(crate) trait Features<'t> {
+pub(crate) trait Features {
     /// Takes the next feature.
-    fn push(&mut self, feature: Feature<'t>);
+    fn push(&mut self, feature: Feature);
 }
 
-impl<'t> Features<'t> for Vec<Feature<'t>> {
+impl Features for Vec<Feature> {
     #[inline]
-    fn push(&mut self, feature: Feature<'t>) {
+    fn push(&mut self, feature: Feature) {
         Vec::push(self, feature);
     }
 }
 
-impl<'t, const N: usize> Features<'t> for Inline<Feature<'t>, N> {
+impl<const N: usize> Features for Inline<Feature, N> {
     #[inline]
-    fn push(&mut self, feature: Feature<'t>) {
+    fn push(&mut self, feature: Feature) {
         Inline::push(self, feature);
     }
 }
@@ -81,8 +81,11 @@ impl Segmenter {
     }
 
     /// Appends the features of a normalised message to `out`.
-    pub(crate) fn features<'t>(&self, text: &'t str, out: &mut impl Features<'t>) {
-        let mut words = Words(out);
+    pub(crate) fn features(&self, text: &str, out: &mut impl Features) {
+        let mut words = Words {
+            out,
+            base: text.as_ptr() as usize,
+        };
         match &self.cut {
             Cut::Pack(cut) => cut.cut(text, words),
             Cut::Jieba(jieba) => {
@@ -96,9 +99,7 @@ impl Segmenter {
             let usable = usable(c);
             if let Some((from, p)) = prev {
                 if usable && !(p.is_ascii_digit() && c.is_ascii_digit()) {
-                    if let Some(pair) = text.get(from..at + c.len_utf8()) {
-                        out.push((pair_hash(p, c), pair));
-                    }
+                    out.push((pair_hash(p, c), from, at + c.len_utf8()));
                 }
             }
             prev = usable.then_some((at, c));
@@ -107,9 +108,14 @@ impl Segmenter {
 }
 
 /// Takes the cut's tokens as features.
-struct Words<'o, O>(&'o mut O);
+struct Words<'o, O> {
+    out: &'o mut O,
+    /// Where the text lies in memory: a token, a slice of it, is at its own address less
+    /// this.
+    base: usize,
+}
 
-impl<'t, O: Features<'t>> Tokens<'t> for Words<'_, O> {
+impl<'t, O: Features> Tokens<'t> for Words<'_, O> {
     #[inline(always)]
     fn token(&mut self, word: &'t str) {
         // Most tokens begin with a common Han ideograph (a lead byte of U+5000 to U+9FFF),
@@ -119,7 +125,9 @@ impl<'t, O: Features<'t>> Tokens<'t> for Words<'_, O> {
             .first()
             .is_some_and(|b| (0xE5..=0xE9).contains(b));
         if han || word.chars().any(usable) {
-            self.0.push((word_hash(word), word));
+            let start = (word.as_ptr() as usize).wrapping_sub(self.base);
+            self.out
+                .push((word_hash(word), start, start.wrapping_add(word.len())));
         }
     }
 }
