@@ -82,10 +82,7 @@ impl Segmenter {
 
     /// Appends the features of a normalised message to `out`.
     pub(crate) fn features(&self, text: &str, out: &mut impl Features) {
-        let mut words = Words {
-            out,
-            base: text.as_ptr() as usize,
-        };
+        let mut words = Words { out, text };
         match &self.cut {
             Cut::Pack(cut) => cut.cut(text, words),
             Cut::Jieba(jieba) => {
@@ -107,15 +104,15 @@ impl Segmenter {
     }
 }
 
-/// Takes the cut's tokens as features.
-struct Words<'o, O> {
+/// Takes the cut's tokens, slices of `text`, as features.
+struct Words<'t, 'o, O> {
     out: &'o mut O,
-    /// Where the text lies in memory: a token, a slice of it, is at its own address less
-    /// this.
-    base: usize,
+    /// The text cut: a token's offset in it is its address less the text's, which spares
+    /// the cut handing offsets through (jieba's tokens are slices, without offsets).
+    text: &'t str,
 }
 
-impl<'t, O: Features> Tokens<'t> for Words<'_, O> {
+impl<'t, O: Features> Tokens<'t> for Words<'t, '_, O> {
     #[inline(always)]
     fn token(&mut self, word: &'t str) {
         // Most tokens begin with a common Han ideograph (a lead byte of U+5000 to U+9FFF),
@@ -125,9 +122,14 @@ impl<'t, O: Features> Tokens<'t> for Words<'_, O> {
             .first()
             .is_some_and(|b| (0xE5..=0xE9).contains(b));
         if han || word.chars().any(usable) {
-            let start = (word.as_ptr() as usize).wrapping_sub(self.base);
-            self.out
-                .push((word_hash(word), start, start.wrapping_add(word.len())));
+            let start = (word.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+            let end = start.wrapping_add(word.len());
+            debug_assert_eq!(
+                self.text.get(start..end),
+                Some(word),
+                "a token not of the text"
+            );
+            self.out.push((word_hash(word), start, end));
         }
     }
 }
