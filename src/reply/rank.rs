@@ -14,7 +14,7 @@ use std::mem::ManuallyDrop;
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton;
 
-use super::slots::{self, Facts, Piece};
+use super::slots::{self, Facts, PRODUCT_SLOTS, Piece, SHOP_SLOTS};
 use super::{
     CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
     ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
@@ -153,7 +153,13 @@ impl Context<'_, '_> {
     #[inline(never)]
     fn learn(&self, slots: u32) {
         let mut new = slots & !self.known.get();
+        // Those read from the shop or the product alone are told in one go.
+        let fixed = new & (SHOP_SLOTS | PRODUCT_SLOTS);
         let mut fillable = self.fillable.get();
+        if fixed != 0 {
+            fillable |= self.facts.fixed_fillable(fixed);
+            new &= !fixed;
+        }
         while new != 0 {
             let slot = new.trailing_zeros() as usize;
             let bit = new & new.wrapping_neg();

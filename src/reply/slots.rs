@@ -100,6 +100,41 @@ impl Slot {
     }
 }
 
+/// Slots as bits of a mask, by their place in [`SLOTS`].
+const fn mask(mut slots: &[Slot]) -> u32 {
+    let mut bits = 0;
+    while let [first, rest @ ..] = slots {
+        bits |= 1 << *first as u32;
+        slots = rest;
+    }
+    bits
+}
+
+/// The slots whether they can be filled reads from the shop alone.
+pub(crate) const SHOP_SLOTS: u32 = mask(&[
+    Slot::Promotion,
+    Slot::Coupon,
+    Slot::Carriers,
+    Slot::DispatchCutoff,
+    Slot::DeliveryDays,
+    Slot::ReturnPolicy,
+    Slot::ServiceHours,
+    Slot::Brand,
+    Slot::Instalments,
+]);
+
+/// The product's attributes, as slots.
+const ATTRIBUTE_SLOTS: u32 = mask(&[Slot::Material, Slot::Style, Slot::Colors, Slot::Season]);
+
+/// The slots whether they can be filled reads from the product alone.
+pub(crate) const PRODUCT_SLOTS: u32 = ATTRIBUTE_SLOTS
+    | mask(&[
+        Slot::Product,
+        Slot::SellingPoint,
+        Slot::Price,
+        Slot::SizeChart,
+    ]);
+
 /// The facts one request offers.
 pub(crate) struct Facts<'a> {
     pub analysis: &'a Analysis,
@@ -228,6 +263,47 @@ impl Facts<'_> {
                 .any(|q| matches!(q, Quantity::OrderNumber { .. })),
             Slot::Cheaper => return None,
         })
+    }
+
+    /// Of the slots in `wanted` that read only the shop or the product ([`SHOP_SLOTS`],
+    /// [`PRODUCT_SLOTS`]), those [`can_fill`](Self::can_fill) says can be filled, told in
+    /// one go: straight-line checks of a few fields cost less than a look-up per slot, and
+    /// the product's attributes are read in one pass rather than searched for each.
+    pub(crate) fn fixed_fillable(&self, wanted: u32) -> u32 {
+        let bit = |slot: Slot, yes: bool| u32::from(yes) << slot as u32;
+        let mut bits = 0;
+        if let Some(s) = self.shop.filter(|_| wanted & SHOP_SLOTS != 0) {
+            bits |= bit(Slot::Promotion, !s.promotions.is_empty())
+                | bit(Slot::Coupon, !s.coupons.is_empty())
+                | bit(Slot::Carriers, !s.carriers.is_empty())
+                | bit(Slot::DispatchCutoff, has_text(&s.dispatch_cutoff))
+                | bit(Slot::DeliveryDays, has_text(&s.delivery_days))
+                | bit(Slot::ReturnPolicy, has_text(&s.return_policy))
+                | bit(Slot::ServiceHours, has_text(&s.service_hours))
+                | bit(Slot::Brand, has_text(&s.brand))
+                | bit(Slot::Instalments, has_text(&s.instalments));
+        }
+        if let Some(p) = self.product.filter(|_| wanted & PRODUCT_SLOTS != 0) {
+            bits |= bit(Slot::Product, !p.name.is_empty())
+                | bit(Slot::SellingPoint, !p.selling_points.is_empty())
+                | bit(Slot::Price, p.price.is_some());
+            if wanted & 1 << Slot::SizeChart as u32 != 0 {
+                bits |= bit(Slot::SizeChart, size::has_chart(p));
+            }
+            if wanted & ATTRIBUTE_SLOTS != 0 {
+                for (name, value) in &p.attributes {
+                    let slot = match name.as_str() {
+                        "material" => Slot::Material,
+                        "style" => Slot::Style,
+                        "colors" => Slot::Colors,
+                        "season" => Slot::Season,
+                        _ => continue,
+                    };
+                    bits |= bit(slot, has_text(value));
+                }
+            }
+        }
+        bits & wanted
     }
 
     fn has_noted(&self, kind: NoteKind) -> bool {
@@ -431,7 +507,7 @@ pub(crate) fn fill(
 
 #[cfg(test)]
 mod tests {
-    use super::{Facts, SLOTS, Slot, has_text};
+    use super::{Facts, PRODUCT_SLOTS, SHOP_SLOTS, SLOTS, Slot, has_text};
 
     /// The shortcut of `has_text` says what the whole check says.
     #[test]
@@ -527,7 +603,15 @@ mod tests {
                         catalog: Some(&catalog),
                         shop,
                     };
+                    let all = facts.fixed_fillable(u32::MAX);
+                    assert_eq!(all & !(SHOP_SLOTS | PRODUCT_SLOTS), 0);
                     for (k, slot) in SLOTS.iter().enumerate() {
+                        if (SHOP_SLOTS | PRODUCT_SLOTS) & 1 << k != 0 {
+                            let can = facts.can_fill(k);
+                            assert_eq!(can, Some(all & 1 << k != 0), "slot {slot}");
+                            let alone = facts.fixed_fillable(1 << k) != 0;
+                            assert_eq!(can, Some(alone), "slot {slot} alone");
+                        }
                         if let Some(can) = facts.can_fill(k) {
                             assert_eq!(
                                 can,
