@@ -310,12 +310,16 @@ pub(crate) fn order(a: &TraitScore, b: &TraitScore) -> std::cmp::Ordering {
 
 /// `1 − Π(1 − wᵢ)` over the evidence that counts.
 pub(crate) fn noisy_or(evidence: &[Evidence]) -> f32 {
-    let miss: f32 = evidence
+    (1.0 - miss_of(evidence)).clamp(0.0, 1.0)
+}
+
+/// `Π(1 − wᵢ)` over the evidence that counts: the chance that none of it is right.
+pub(crate) fn miss_of(evidence: &[Evidence]) -> f32 {
+    evidence
         .iter()
         .filter(|e| e.counts() && e.weight > 0.0)
         .map(|e| 1.0 - e.weight.clamp(0.0, 1.0))
-        .product();
-    (1.0 - miss).clamp(0.0, 1.0)
+        .product()
 }
 
 impl crate::analysis::Analysis {

@@ -12,22 +12,43 @@ use crate::intent::Intent;
 use crate::label::Label;
 use crate::objection::{Objection, ObjectionKind};
 use crate::session::{Phase, Session};
-use crate::traits::{Trait, TraitScore, noisy_or, order};
+use crate::traits::{Trait, TraitScore, miss_of, order};
 
-/// What the intents of the message say about buying, with the evidence's wording (a test
-/// checks it against the labels), so that no piece of evidence has to be put together.
-const ASKS: [(Intent, f32, &str); 5] = [
-    (Intent::Size, 0.35, "asks about size"),
-    (Intent::Stock, 0.35, "asks about stock"),
-    (Intent::Payment, 0.4, "asks about payment"),
-    (Intent::Promotion, 0.25, "asks about promotion"),
-    (Intent::Logistics, 0.2, "asks about logistics"),
+/// The questions that come right before an order, in the order their signs are written.
+const ASKS: [Intent; 5] = [
+    Intent::Size,
+    Intent::Stock,
+    Intent::Payment,
+    Intent::Promotion,
+    Intent::Logistics,
 ];
 /// Any real question at all: a buyer who asks is more likely to buy than one who does not.
 const ASKED: f32 = 0.2;
 const RETURNING: f32 = 0.3;
 const CLOSING: f32 = 0.2;
 const ORDERED: f32 = 0.9;
+
+/// Every sign of buying with its evidence's wording (a test checks it against the labels,
+/// so that no piece of evidence has to be put together) and weight, in the order they are
+/// written: the questions of `ASKS`, any question, a returning buyer (its weight scaled by
+/// the trait's score), the closing phase, an order, a payment.
+const SIGNS: [(&str, f32); ASKS.len() + 5] = [
+    ("asks about size", 0.35),
+    ("asks about stock", 0.35),
+    ("asks about payment", 0.4),
+    ("asks about promotion", 0.25),
+    ("asks about logistics", 0.2),
+    ("asks about the goods", ASKED),
+    ("a returning buyer", RETURNING),
+    ("the closing minutes of the chat", CLOSING),
+    ("ordered in this chat", ORDERED),
+    ("paid in this chat", 1.0),
+];
+const ASKED_BIT: u32 = ASKS.len() as u32;
+const RETURNING_BIT: u32 = ASKED_BIT + 1;
+const CLOSING_BIT: u32 = ASKED_BIT + 2;
+const ORDERED_BIT: u32 = ASKED_BIT + 3;
+const PAID_BIT: u32 = ASKED_BIT + 4;
 
 // The present intents are kept as the bits of a `u32`.
 const _: () = assert!(Intent::ALL.len() <= 32);
@@ -69,45 +90,36 @@ pub(crate) fn estimate(
             .find(|t| t.name == name)
             .map_or(0.0, |t| if t.present { t.score } else { 0.0 })
     };
-    // The signs are gathered on the stack and written out once counted, so that a message
-    // with none of them allocates nothing and one with some allocates once.
-    let mut signs = [("", 0.0); ASKS.len() + 5];
-    let mut count = 0;
-    let mut sign = |from: &'static str, weight: f32| {
-        if let Some(slot) = signs.get_mut(count) {
-            *slot = (from, weight);
-            count += 1;
-        }
-    };
-    let mut asked = false;
-    for (intent, weight, from) in ASKS {
+    // The signs are noted as bits (in `SIGNS`' order, the order they are written in) and
+    // counted before the list is given its room, so that a message with none of them
+    // allocates nothing, one with some allocates once, and no list of them is set up first.
+    let mut signs = 0u32;
+    for (k, intent) in ASKS.into_iter().enumerate() {
         if present(intent) {
-            sign(from, weight);
-            asked = true;
+            signs |= 1 << k;
         }
     }
-    if !asked && shown & !(1 << Intent::Greeting.index()) != 0 {
-        sign("asks about the goods", ASKED);
+    if signs == 0 && shown & !(1 << Intent::Greeting.index()) != 0 {
+        signs |= 1 << ASKED_BIT;
     }
     let returning = score_of(Trait::Returning);
     if returning > 0.0 {
-        sign("a returning buyer", RETURNING * returning);
+        signs |= 1 << RETURNING_BIT;
     }
     let mut paid = false;
     if let Some((session, phase)) = session {
         if phase == Some(Phase::Closing) {
-            sign("the closing minutes of the chat", CLOSING);
+            signs |= 1 << CLOSING_BIT;
         }
         if session.ordered_at.is_some() {
-            sign("ordered in this chat", ORDERED);
+            signs |= 1 << ORDERED_BIT;
         }
         paid = session.paid_at.is_some();
         if paid {
-            sign("paid in this chat", 1.0);
+            signs |= 1 << PAID_BIT;
         }
     }
-    let signs = signs.get(..count).unwrap_or_default();
-    if evidence.is_empty() && signs.is_empty() {
+    if evidence.is_empty() && signs == 0 {
         return;
     }
     // Against: each scales what is left.
@@ -122,11 +134,12 @@ pub(crate) fn estimate(
             + objections.len()
             + usize::from(overtime)
     };
+    let count = signs.count_ones() as usize;
     // An empty list is given its room by a fresh allocation, cheaper than growing it.
     if evidence.capacity() == 0 {
-        evidence = Vec::with_capacity(signs.len() + against);
+        evidence = Vec::with_capacity(count + against);
     } else {
-        evidence.reserve_exact(signs.len() + against);
+        evidence.reserve_exact(count + against);
     }
     let fact = |from: &'static str, weight: f32| {
         Evidence::fact(
@@ -136,10 +149,25 @@ pub(crate) fn estimate(
             weight,
         )
     };
-    for &(from, weight) in signs {
+    // The noisy-OR of the cue evidence, then of each sign as it is written: the same
+    // products in the same order as over the finished list.
+    let mut miss = miss_of(&evidence);
+    let mut rest = signs;
+    while rest != 0 {
+        let k = rest.trailing_zeros();
+        rest &= rest - 1;
+        let Some(&(from, weight)) = SIGNS.get(k as usize) else {
+            continue;
+        };
+        let weight = if k == RETURNING_BIT {
+            weight * returning
+        } else {
+            weight
+        };
+        miss *= 1.0 - weight.clamp(0.0, 1.0);
         evidence.push(fact(from, weight));
     }
-    let mut score = noisy_or(&evidence);
+    let mut score = (1.0 - miss).clamp(0.0, 1.0);
     if !paid {
         let mut cut = |from: &'static str, cut: f32| {
             score *= 1.0 - cut.clamp(0.0, 1.0);
@@ -169,13 +197,13 @@ pub(crate) fn estimate(
     // The other scores come sorted from the board, so the estimate is put in its place
     // rather than the whole list sorted again.
     debug_assert!(traits.is_sorted_by(|a, b| order(a, b).is_le()));
-    let at = traits.partition_point(|t| order(t, &purchase).is_lt());
     // Room for this one only: a board with no scores hands over a list with none, which
     // a fresh allocation fills cheaper than growing it.
     if traits.capacity() == 0 {
         *traits = vec![purchase];
         return;
     }
+    let at = traits.partition_point(|t| order(t, &purchase).is_lt());
     traits.reserve_exact(1);
     traits.insert(at, purchase);
 }
@@ -186,7 +214,7 @@ mod tests {
 
     #[test]
     fn wordings_name_the_labels() {
-        for (intent, _, from) in ASKS {
+        for (intent, (from, _)) in ASKS.into_iter().zip(SIGNS) {
             assert_eq!(from, ["asks about ", intent.as_str()].concat());
         }
         for kind in ObjectionKind::ALL {
