@@ -375,9 +375,44 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
     if seen & (DIGIT | LETTER | JUN) == 0 && !chinese {
         return Vec::new();
     }
+    // Buyer messages are short: their characters fit in buffers on the stack, most in a
+    // small one, whose clearing costs less than that of one for all but the longest. A text
+    // of more bytes than three a character (a Han character's) is not tried in it.
+    const SMALL: usize = 32;
+    if norm.as_str().len() > 3 * SMALL {
+        return longer(norm, seen);
+    }
+    let mut starts = [0; SMALL];
+    let mut chars = ['\0'; SMALL];
+    match fill(norm.as_str(), &mut starts, &mut chars) {
+        Some(count) => {
+            let mut used = [false; SMALL];
+            scan(norm, seen, &starts, &chars, &mut used, count)
+        }
+        None => longer(norm, seen),
+    }
+}
+
+/// Writes where each character of `text` starts and the character into `starts` and
+/// `chars`, and returns how many there are, or `None` when they do not all fit.
+#[inline]
+fn fill(text: &str, starts: &mut [usize], chars: &mut [char]) -> Option<usize> {
+    let mut all = text.char_indices();
+    let mut count = 0;
+    for ((start, slot), (at, c)) in starts.iter_mut().zip(chars.iter_mut()).zip(&mut all) {
+        *start = at;
+        *slot = c;
+        count += 1;
+    }
+    all.next().is_none().then_some(count)
+}
+
+/// [`quantities`] for a text of more characters than its small buffers hold: out of line,
+/// so that the common case clears only those.
+#[inline(never)]
+fn longer(norm: &Normalized, seen: u8) -> Vec<Quantity> {
     let text = norm.as_str();
-    // Buyer messages are short: their characters fit in buffers on the stack. A text of no
-    // more bytes than that has no more characters, so most need no count first.
+    // A text of no more bytes than that has no more characters, so most need no count first.
     const SHORT: usize = 96;
     let mut starts_buf = [0; SHORT];
     let mut chars_buf = ['\0'; SHORT];
@@ -393,19 +428,23 @@ pub(crate) fn quantities(norm: &Normalized) -> Vec<Quantity> {
         used_heap.resize(count, false);
         (&mut starts_heap, &mut chars_heap, &mut used_heap)
     };
-    let mut count = 0;
-    for ((start, slot), (at, c)) in starts
-        .iter_mut()
-        .zip(chars.iter_mut())
-        .zip(text.char_indices())
-    {
-        *start = at;
-        *slot = c;
-        count += 1;
-    }
+    let count = fill(text, starts, chars).unwrap_or(0);
+    scan(norm, seen, starts, chars, used, count)
+}
+
+/// The scans of [`quantities`] over the first `count` characters and their starts.
+#[inline]
+fn scan(
+    norm: &Normalized,
+    seen: u8,
+    starts: &[usize],
+    chars: &[char],
+    used: &mut [bool],
+    count: usize,
+) -> Vec<Quantity> {
     let mut scan = Scan {
         norm,
-        len: text.len(),
+        len: norm.as_str().len(),
         starts: starts.get(..count).unwrap_or_default(),
         chars: chars.get(..count).unwrap_or_default(),
         used: used.get_mut(..count).unwrap_or_default(),
