@@ -455,11 +455,11 @@ fn scan(
     if seen & (LETTER | JUN) != 0 {
         scan.sizes();
     }
-    let nums = if seen & (DIGIT | NUMERAL) != 0 {
-        scan.numbers()
-    } else {
-        Nums::new()
-    };
+    // Filled in place: returned, the list (some 400 bytes) was copied.
+    let mut nums = Nums::new();
+    if seen & (DIGIT | NUMERAL) != 0 {
+        scan.numbers(&mut nums);
+    }
     if !nums.is_empty() {
         scan.long_digit_runs(&nums);
         scan.units(&nums);
@@ -631,9 +631,8 @@ impl Scan<'_> {
         }
     }
 
-    /// Every number in the text, Arabic or Chinese, in order.
-    fn numbers(&self) -> Nums {
-        let mut nums = Nums::new();
+    /// Every number in the text, Arabic or Chinese, in order, into `nums`.
+    fn numbers(&self, nums: &mut Nums) {
         let mut i = 0;
         while let Some(c) = self.ch(i) {
             if c.is_ascii_digit() {
@@ -689,7 +688,6 @@ impl Scan<'_> {
                 i += 1;
             }
         }
-        nums
     }
 
     /// Runs of 12+ digits are order numbers; 11 digits starting 13–19 are phone numbers.
