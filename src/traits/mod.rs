@@ -273,8 +273,18 @@ impl TraitBoard {
     }
 
     /// The scores: for gender and age band only the strongest value; strongest first.
+    #[inline]
     pub(crate) fn finish(self, threshold: f32) -> Vec<TraitScore> {
-        let mut scores = self.entries;
+        // Most messages show no trait: their empty list is handed over without a call.
+        if self.entries.is_empty() {
+            return self.entries;
+        }
+        Self::scores(self.entries, threshold)
+    }
+
+    /// [`finish`](Self::finish) for a board with entries.
+    #[inline(never)]
+    fn scores(mut scores: Vec<TraitScore>, threshold: f32) -> Vec<TraitScore> {
         for s in &mut scores {
             // Cues come in message order, terms before rules: checking is cheaper than sorting.
             if !s.evidence.is_sorted_by_key(|e| (e.span.start, e.span.end)) {
