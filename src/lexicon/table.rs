@@ -27,13 +27,14 @@ pub(crate) struct Table {
     classes: [u8; 256],
     /// The first state where a word ends.
     first_match: usize,
-    /// For each state from `first_match` on, its words and marks.
+    /// For each state from `first_match` on, its words and steps.
     outs: Box<[Out]>,
     /// The words that end at each match state, as (word, byte length), longest first.
     words: Box<[(u32, u32)]>,
-    /// The bits each match state sets in a row of the caller's, as (slot, bits); see
-    /// [`set_marks`](Table::set_marks).
-    marks: Box<[(usize, u64)]>,
+    /// What each match state does in a walk: the bits it sets in a row of the caller's (see
+    /// [`set_marks`](Table::set_marks)) and its words' starts, in one run, so that a match
+    /// state costs the walk one look-up.
+    steps: Box<[Step]>,
     /// The byte length of each word.
     lens: Box<[u32]>,
     /// As `ends`, for `others`.
@@ -42,11 +43,33 @@ pub(crate) struct Table {
     others: Box<[u32]>,
 }
 
-/// Where the words and the marks of a match state lie in `Table::words` and `Table::marks`.
+/// Where the words and the steps of a match state lie in `Table::words` and `Table::steps`.
 #[derive(Clone, Copy, Debug, Default)]
 struct Out {
     words: (u32, u32),
-    marks: (u32, u32),
+    steps: (u32, u32),
+}
+
+/// One step of a match state: `row[slot] |= bits`, or, where `slot` is [`WORD`], a word
+/// `bits` of byte length `len` ends here.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    slot: u32,
+    len: u32,
+    bits: u64,
+}
+
+/// The `slot` of a step that is a word: past the end of any row.
+const WORD: u32 = u32::MAX;
+
+impl Step {
+    fn word(word: u32, len: u32) -> Step {
+        Step {
+            slot: WORD,
+            len,
+            bits: u64::from(word),
+        }
+    }
 }
 
 /// A state of the trie the table is built from.
@@ -260,9 +283,10 @@ impl Table {
                 others_found.extend(node.other);
                 at = *fail.get(at)?;
             }
+            let to = u32::try_from(found.len()).ok()?;
             outs.push(Out {
-                words: (from, u32::try_from(found.len()).ok()?),
-                marks: (0, 0),
+                words: (from, to),
+                steps: (from, to),
             });
         }
         other_ends.push(u32::try_from(others_found.len()).ok()?);
@@ -270,6 +294,7 @@ impl Table {
             .iter()
             .map(|w| u32::try_from(w.as_ref().len()).ok())
             .collect::<Option<_>>()?;
+        let steps = found.iter().map(|&(w, len)| Step::word(w, len)).collect();
         Some(Table {
             lens,
             rows,
@@ -277,7 +302,7 @@ impl Table {
             first_match,
             outs: outs.into_boxed_slice(),
             words: found.into_boxed_slice(),
-            marks: Box::default(),
+            steps,
             other_ends: other_ends.into_boxed_slice(),
             others: others_found.into_boxed_slice(),
         })
@@ -329,38 +354,45 @@ impl Table {
     /// [`mark`](Self::mark) or [`leftmost_longest`](Self::leftmost_longest): `marks[k]`, as
     /// (slot, bits), for the `k`th.
     pub(crate) fn set_marks(&mut self, marks: Vec<Vec<(usize, u64)>>) {
-        let mut flat = Vec::new();
+        let mut steps = Vec::new();
         for (out, list) in self.outs.iter_mut().zip(marks) {
-            let from = u32::try_from(flat.len()).unwrap_or(u32::MAX);
-            flat.extend(list);
-            out.marks = (from, u32::try_from(flat.len()).unwrap_or(u32::MAX));
+            let from = u32::try_from(steps.len()).unwrap_or(u32::MAX);
+            // A slot no row reaches is dropped, as a walk would drop its bits.
+            for (slot, bits) in list {
+                if let Ok(slot) = u32::try_from(slot).map(|s| s.min(WORD - 1)) {
+                    steps.push(Step { slot, len: 0, bits });
+                }
+            }
+            let (words_from, words_to) = out.words;
+            let words = self.words.get(words_from as usize..words_to as usize);
+            for &(w, len) in words.unwrap_or_default() {
+                steps.push(Step::word(w, len));
+            }
+            out.steps = (from, u32::try_from(steps.len()).unwrap_or(u32::MAX));
         }
-        self.marks = flat.into_boxed_slice();
+        self.steps = steps.into_boxed_slice();
     }
 
-    /// Sets in `row` the bits of the `k`th state where words end.
+    /// The steps of the `k`th state where words end.
     #[inline]
-    fn apply(&self, k: usize, row: &mut [u64]) {
-        let Some(&Out {
-            marks: (from, to), ..
-        }) = self.outs.get(k)
-        else {
-            return;
-        };
-        for &(slot, bits) in self
-            .marks
-            .get(from as usize..to as usize)
-            .unwrap_or_default()
-        {
-            if let Some(row) = row.get_mut(slot) {
-                *row |= bits;
-            }
-        }
+    fn steps_at(&self, k: usize) -> &[Step] {
+        self.outs.get(k).map_or(&[], |out| {
+            let (from, to) = out.steps;
+            self.steps
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+        })
     }
 
     /// Sets in `row` the bits of every state where words end that a walk of `text` reaches.
     pub(crate) fn mark(&self, text: &str, row: &mut [u64]) {
-        self.each_state(text, |_, k| self.apply(k, row));
+        self.each_state(text, |_, k| {
+            for step in self.steps_at(k) {
+                if let Some(row) = row.get_mut(step.slot as usize) {
+                    *row |= step.bits;
+                }
+            }
+        });
     }
 
     /// The words of the second list that end at the `k`th state where words end.
@@ -387,67 +419,117 @@ impl Table {
         mut keep: impl FnMut(usize, usize, usize),
         row: &mut [u64],
     ) {
-        // Most messages are short enough for one word of bits and a row on the stack.
-        let mut small_longest = [0u32; 64];
-        let mut small_starts = [0u64; 1];
-        let (mut large_longest, mut large_starts) = (Vec::new(), Vec::new());
-        let (longest, starts): (&mut [u32], &mut [u64]) = if text.len() <= 64 {
-            (&mut small_longest, &mut small_starts)
-        } else {
-            large_longest.resize(text.len(), 0);
-            large_starts.resize(text.len().div_ceil(64), 0);
-            (&mut large_longest, &mut large_starts)
-        };
-        self.each_state(text, |end, k| {
-            let Some(out) = self.outs.get(k) else {
-                return;
+        // Most messages are short enough for one word of bits and a list on the stack.
+        if text.len() <= 64 {
+            let mut small = Small {
+                longest: [0; 64],
+                starts: 0,
             };
-            let (from, to) = out.marks;
-            for &(slot, bits) in self
-                .marks
-                .get(from as usize..to as usize)
-                .unwrap_or_default()
-            {
-                if let Some(row) = row.get_mut(slot) {
-                    *row |= bits;
-                }
-            }
-            let (from, to) = out.words;
-            for &(word, len) in self
-                .words
-                .get(from as usize..to as usize)
-                .unwrap_or_default()
-            {
-                let Some(start) = end.checked_sub(len as usize) else {
+            self.walk(text, &mut small, row);
+            let mut left = small.starts;
+            let mut from = 0;
+            while left != 0 {
+                let start = left.trailing_zeros() as usize;
+                left &= left - 1;
+                if start < from {
                     continue;
-                };
-                if let Some(slot) = longest.get_mut(start) {
-                    *slot = word;
                 }
-                if let Some(bits) = starts.get_mut(start / 64) {
-                    *bits |= 1 << (start % 64);
+                let word = small.longest.get(start % 64).copied().unwrap_or(0);
+                let end = start + self.lens.get(word as usize).map_or(1, |&len| len as usize);
+                keep(word as usize, start, end);
+                from = end;
+            }
+        } else {
+            let mut large = Large {
+                longest: vec![0; text.len()],
+                starts: vec![0; text.len().div_ceil(64)],
+            };
+            self.walk(text, &mut large, row);
+            large.read(&self.lens, keep);
+        }
+    }
+
+    /// Walks `text`, setting the marks of the match states in `row` and noting each word's
+    /// start in `starts`.
+    #[inline(always)]
+    fn walk<S: Starts>(&self, text: &str, starts: &mut S, row: &mut [u64]) {
+        self.each_state(text, |end, k| {
+            for step in self.steps_at(k) {
+                if let Some(row) = row.get_mut(step.slot as usize) {
+                    *row |= step.bits;
+                } else if step.slot == WORD {
+                    if let Some(start) = end.checked_sub(step.len as usize) {
+                        starts.note(start, step.bits as u32);
+                    }
                 }
             }
         });
+    }
+
+    /// How many bytes the table holds.
+    #[cfg(test)]
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.rows.len() * 2 + self.outs.len() * 16 + self.words.len() * 8 + self.steps.len() * 16
+    }
+}
+
+/// Where words start, with the word that starts there (the longest: a later one that starts
+/// at the same place is longer).
+trait Starts {
+    fn note(&mut self, start: usize, word: u32);
+}
+
+/// The starts of a text of 64 bytes or fewer.
+struct Small {
+    longest: [u32; 64],
+    starts: u64,
+}
+
+impl Starts for Small {
+    #[inline(always)]
+    fn note(&mut self, start: usize, word: u32) {
+        // The text is 64 bytes at most, so the start is below 64.
+        if let Some(slot) = self.longest.get_mut(start % 64) {
+            *slot = word;
+        }
+        self.starts |= 1 << (start % 64);
+    }
+}
+
+/// The starts of a longer text.
+struct Large {
+    longest: Vec<u32>,
+    starts: Vec<u64>,
+}
+
+impl Starts for Large {
+    #[inline(always)]
+    fn note(&mut self, start: usize, word: u32) {
+        if let Some(slot) = self.longest.get_mut(start) {
+            *slot = word;
+        }
+        if let Some(bits) = self.starts.get_mut(start / 64) {
+            *bits |= 1 << (start % 64);
+        }
+    }
+}
+
+impl Large {
+    /// Reads the words off from the left, as (word, start, end).
+    fn read(&self, lens: &[u32], mut keep: impl FnMut(usize, usize, usize)) {
         let mut from = 0;
-        while let Some(&bits) = starts.get(from / 64) {
+        while let Some(&bits) = self.starts.get(from / 64) {
             let left = bits & (u64::MAX << (from % 64));
             if left == 0 {
                 from = (from / 64 + 1) * 64;
                 continue;
             }
             let start = from / 64 * 64 + left.trailing_zeros() as usize;
-            let word = longest.get(start).copied().unwrap_or(0);
-            let end = start + self.lens.get(word as usize).map_or(1, |&len| len as usize);
+            let word = self.longest.get(start).copied().unwrap_or(0);
+            let end = start + lens.get(word as usize).map_or(1, |&len| len as usize);
             keep(word as usize, start, end);
             from = end;
         }
-    }
-
-    /// How many bytes the table holds.
-    #[cfg(test)]
-    pub(crate) fn memory_usage(&self) -> usize {
-        self.rows.len() * 2 + self.outs.len() * 16 + self.words.len() * 8 + self.marks.len() * 16
     }
 }
 
