@@ -416,29 +416,19 @@ impl Table {
     pub(crate) fn leftmost_longest(
         &self,
         text: &str,
-        mut keep: impl FnMut(usize, usize, usize),
+        keep: impl FnMut(usize, usize, usize),
         row: &mut [u64],
     ) {
-        // Most messages are short enough for one word of bits and a list on the stack.
+        // Most messages are short enough for one word of bits and a list on the stack, and
+        // nearly all for four.
         if text.len() <= 64 {
-            let mut small = Small {
-                longest: [0; 64],
-                starts: 0,
-            };
+            let mut small = Fixed::<1, 64>::new();
             self.walk(text, &mut small, row);
-            let mut left = small.starts;
-            let mut from = 0;
-            while left != 0 {
-                let start = left.trailing_zeros() as usize;
-                left &= left - 1;
-                if start < from {
-                    continue;
-                }
-                let word = small.longest.get(start % 64).copied().unwrap_or(0);
-                let end = start + self.lens.get(word as usize).map_or(1, |&len| len as usize);
-                keep(word as usize, start, end);
-                from = end;
-            }
+            small.read(&self.lens, keep);
+        } else if text.len() <= 256 {
+            let mut medium = Fixed::<4, 256>::new();
+            self.walk(text, &mut medium, row);
+            medium.read(&self.lens, keep);
         } else {
             let mut large = Large {
                 longest: vec![0; text.len()],
@@ -479,20 +469,52 @@ trait Starts {
     fn note(&mut self, start: usize, word: u32);
 }
 
-/// The starts of a text of 64 bytes or fewer.
-struct Small {
-    longest: [u32; 64],
-    starts: u64,
+/// The starts of a text of `B` bytes or fewer, in `W` words of bits (`B` is `64 * W`).
+struct Fixed<const W: usize, const B: usize> {
+    longest: [u32; B],
+    starts: [u64; W],
 }
 
-impl Starts for Small {
+impl<const W: usize, const B: usize> Fixed<W, B> {
+    #[inline(always)]
+    fn new() -> Self {
+        Fixed {
+            longest: [0; B],
+            starts: [0; W],
+        }
+    }
+
+    /// Reads the words off from the left, as (word, start, end).
+    #[inline(always)]
+    fn read(&self, lens: &[u32], mut keep: impl FnMut(usize, usize, usize)) {
+        let mut from = 0;
+        for (w, &bits) in self.starts.iter().enumerate() {
+            let mut left = bits;
+            while left != 0 {
+                let start = w * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                if start < from {
+                    continue;
+                }
+                let word = self.longest.get(start % B).copied().unwrap_or(0);
+                let end = start + lens.get(word as usize).map_or(1, |&len| len as usize);
+                keep(word as usize, start, end);
+                from = end;
+            }
+        }
+    }
+}
+
+impl<const W: usize, const B: usize> Starts for Fixed<W, B> {
     #[inline(always)]
     fn note(&mut self, start: usize, word: u32) {
-        // The text is 64 bytes at most, so the start is below 64.
-        if let Some(slot) = self.longest.get_mut(start % 64) {
+        // The text is `B` bytes at most, so the start is below `B`.
+        if let Some(slot) = self.longest.get_mut(start % B) {
             *slot = word;
         }
-        self.starts |= 1 << (start % 64);
+        if let Some(bits) = self.starts.get_mut(start / 64 % W) {
+            *bits |= 1 << (start % 64);
+        }
     }
 }
 
@@ -602,9 +624,12 @@ mod tests {
             let (ours, theirs) = both(&words, text);
             assert_eq!(ours, theirs, "{text}");
         }
-        let long = "质量问题二维码".repeat(40);
-        let (ours, theirs) = both(&words, &long);
-        assert_eq!(ours, theirs);
+        // The three sizes of starts: on the stack in one word of bits, in four, on the heap.
+        for n in [3, 12, 40] {
+            let long = "质量问题二维码".repeat(n);
+            let (ours, theirs) = both(&words, &long);
+            assert_eq!(ours, theirs);
+        }
     }
 
     #[test]
