@@ -320,7 +320,10 @@ impl Table {
     #[inline]
     pub(crate) fn each_state(&self, text: &str, mut each: impl FnMut(usize, usize)) {
         let mut state = 0;
-        for (at, &byte) in text.as_bytes().iter().enumerate() {
+        // Where a byte lies is worked out from what is left only at a match, so the loop
+        // keeps no count of its own.
+        let mut bytes = text.as_bytes().iter();
+        while let Some(&byte) = bytes.next() {
             let column = self.classes.get(usize::from(byte)).copied().unwrap_or(0);
             // The text is UTF-8, so the row always has the column; the start state is only
             // a fallback that is never taken.
@@ -329,7 +332,7 @@ impl Table {
                 .get((state << SHIFT) | usize::from(column))
                 .map_or(0, |&s| usize::from(s));
             if state >= self.first_match {
-                each(at + 1, state - self.first_match);
+                each(text.len() - bytes.len(), state - self.first_match);
             }
         }
     }
