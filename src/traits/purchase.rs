@@ -72,11 +72,34 @@ pub(crate) fn estimate(
     session: Option<(&Session, Option<Phase>)>,
     threshold: f32,
 ) {
-    let mut evidence: Vec<Evidence> = traits
-        .iter()
-        .position(|t| t.name == Trait::Purchase)
-        .map(|k| traits.remove(k).evidence)
-        .unwrap_or_default();
+    // The purchase score's place and the scores it is weighed with, read in one pass
+    // rather than one search each; each is the first of its name, as a search finds.
+    let mut at = None;
+    let (mut returning, mut haggling, mut angry) = (None, None, None);
+    for (k, t) in traits.iter().enumerate() {
+        let score = if t.present { t.score } else { 0.0 };
+        match t.name {
+            Trait::Purchase => {
+                at.get_or_insert(k);
+            }
+            Trait::Returning => {
+                returning.get_or_insert(score);
+            }
+            Trait::Haggling => {
+                haggling.get_or_insert(score);
+            }
+            Trait::Angry => {
+                angry.get_or_insert(score);
+            }
+            _ => {}
+        }
+    }
+    let (returning, haggling, angry) = (
+        returning.unwrap_or(0.0),
+        haggling.unwrap_or(0.0),
+        angry.unwrap_or(0.0),
+    );
+    let mut evidence: Vec<Evidence> = at.map(|k| traits.remove(k).evidence).unwrap_or_default();
     evidence.retain(|e| matches!(e.source, Source::Term { .. } | Source::Rule { .. }));
     // The present intents as bits, read in one pass rather than one per question asked.
     let shown = intents
@@ -84,12 +107,6 @@ pub(crate) fn estimate(
         .filter(|s| s.present)
         .fold(0u32, |bits, s| bits | 1 << s.intent.index());
     let present = |i: Intent| shown & 1 << i.index() != 0;
-    let score_of = |name: Trait| {
-        traits
-            .iter()
-            .find(|t| t.name == name)
-            .map_or(0.0, |t| if t.present { t.score } else { 0.0 })
-    };
     // The signs are noted as bits (in `SIGNS`' order, the order they are written in) and
     // counted before the list is given its room, so that a message with none of them
     // allocates nothing, one with some allocates once, and no list of them is set up first.
@@ -102,7 +119,6 @@ pub(crate) fn estimate(
     if signs == 0 && shown & !(1 << Intent::Greeting.index()) != 0 {
         signs |= 1 << ASKED_BIT;
     }
-    let returning = score_of(Trait::Returning);
     if returning > 0.0 {
         signs |= 1 << RETURNING_BIT;
     }
@@ -123,8 +139,6 @@ pub(crate) fn estimate(
         return;
     }
     // Against: each scales what is left.
-    let haggling = score_of(Trait::Haggling);
-    let angry = score_of(Trait::Angry);
     let overtime = matches!(session, Some((_, Some(Phase::Overtime))));
     let against = if paid {
         0
