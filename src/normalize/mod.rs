@@ -428,8 +428,14 @@ fn code_len(after: &str) -> Option<usize> {
 /// still reads as a number, the digit 0, so `满[数字x]减[数字x]` stays an offer and
 /// `[数字x]块` an amount; any other code becomes a space.
 fn code_char(code: &str) -> char {
-    let name = || code.chars().map(fold_char).filter(|&c| is_han(c));
-    if name().eq("数字".chars()) || name().eq("金额".chars()) {
+    // One pass over the name, which stops at its first Han character for any other code.
+    let mut name = code.chars().map(fold_char).filter(|&c| is_han(c));
+    let second = match name.next() {
+        Some('数') => '字',
+        Some('金') => '额',
+        _ => return ' ',
+    };
+    if name.next() == Some(second) && name.next().is_none() {
         '0'
     } else {
         ' '
