@@ -489,22 +489,10 @@ impl<const W: usize, const B: usize> Fixed<W, B> {
 
     /// Reads the words off from the left, as (word, start, end).
     #[inline(always)]
-    fn read(&self, lens: &[u32], mut keep: impl FnMut(usize, usize, usize)) {
-        let mut from = 0;
-        for (w, &bits) in self.starts.iter().enumerate() {
-            let mut left = bits;
-            while left != 0 {
-                let start = w * 64 + left.trailing_zeros() as usize;
-                left &= left - 1;
-                if start < from {
-                    continue;
-                }
-                let word = self.longest.get(start % B).copied().unwrap_or(0);
-                let end = start + lens.get(word as usize).map_or(1, |&len| len as usize);
-                keep(word as usize, start, end);
-                from = end;
-            }
-        }
+    fn read(&self, lens: &[u32], keep: impl FnMut(usize, usize, usize)) {
+        // The text is `B` bytes at most, so the start is below `B`.
+        let longest = |start: usize| self.longest.get(start % B).copied().unwrap_or(0);
+        read_starts(&self.starts, longest, lens, keep);
     }
 }
 
@@ -541,16 +529,32 @@ impl Starts for Large {
 
 impl Large {
     /// Reads the words off from the left, as (word, start, end).
-    fn read(&self, lens: &[u32], mut keep: impl FnMut(usize, usize, usize)) {
-        let mut from = 0;
-        while let Some(&bits) = self.starts.get(from / 64) {
-            let left = bits & (u64::MAX << (from % 64));
-            if left == 0 {
-                from = (from / 64 + 1) * 64;
+    fn read(&self, lens: &[u32], keep: impl FnMut(usize, usize, usize)) {
+        let longest = |start: usize| self.longest.get(start).copied().unwrap_or(0);
+        read_starts(&self.starts, longest, lens, keep);
+    }
+}
+
+/// Reads the words off from the left, as (word, start, end), given the bits of where words
+/// start and the longest word at each start: a word that starts inside the last one read
+/// is passed over.
+#[inline(always)]
+fn read_starts(
+    starts: &[u64],
+    longest: impl Fn(usize) -> u32,
+    lens: &[u32],
+    mut keep: impl FnMut(usize, usize, usize),
+) {
+    let mut from = 0;
+    for (w, &bits) in starts.iter().enumerate() {
+        let mut left = bits;
+        while left != 0 {
+            let start = w * 64 + left.trailing_zeros() as usize;
+            left &= left - 1;
+            if start < from {
                 continue;
             }
-            let start = from / 64 * 64 + left.trailing_zeros() as usize;
-            let word = self.longest.get(start).copied().unwrap_or(0);
+            let word = longest(start);
             let end = start + lens.get(word as usize).map_or(1, |&len| len as usize);
             keep(word as usize, start, end);
             from = end;
