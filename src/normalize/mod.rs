@@ -352,6 +352,7 @@ impl MapBuilder {
     }
 
     /// Copies `original[from..to]`, characters that pass through unchanged, to `text`.
+    #[inline]
     fn copy(&mut self, text: &mut String, original: &str, from: usize, to: usize) {
         let Some(piece) = original.get(from..to) else {
             return;
