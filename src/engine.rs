@@ -7,11 +7,10 @@ use crate::error::PackError;
 use crate::extract::{self, QuantityKind};
 use crate::facts::{Catalog, ShopContext};
 use crate::guard::{Finding, Linter};
-use crate::inline::Inline;
-use crate::intent::fallback::Fallback;
+use crate::intent::fallback::{Fallback, Tally};
 use crate::intent::{Alone, Board, Cues, Intent};
 use crate::lexicon::rules::Rules;
-use crate::lexicon::segment::{Feature, Segmenter};
+use crate::lexicon::segment::Segmenter;
 use crate::lexicon::{Lexicon, check_weight, parse_intent};
 use crate::normalize::{Normalized, normalize};
 use crate::pack::Pack;
@@ -515,13 +514,13 @@ impl Engine {
         let decided = board.decides(inner.threshold, &inner.only_alone, norm);
         if !decided {
             if let Some(model) = &inner.fallback {
-                // Forty features (words and character pairs) cover a short message: kept
-                // on the stack, they cost neither an allocation nor a free.
-                let mut features: Inline<Feature, 40> = Inline::new();
-                inner.segmenter.features(norm.as_str(), &mut features);
+                // The features (words and character pairs) go straight into the model's
+                // sums as they are found: never collected, they need no list.
+                let mut tally = Tally::new(model);
+                inner.segmenter.features(norm.as_str(), &mut tally);
                 board.fallback(
                     model,
-                    &features,
+                    tally,
                     norm.as_str(),
                     Span::new(0, message.len()),
                     &inner.fallback_intents,

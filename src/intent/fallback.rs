@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::inline::Inline;
 use crate::intent::Intent;
-use crate::lexicon::segment::Feature;
+use crate::lexicon::segment::{Feature, Features};
 
 const CLASSES: usize = Intent::ALL.len();
 /// Laplace smoothing.
@@ -283,31 +283,16 @@ impl Fallback {
     }
 
     /// The most probable intent for the features of `message` (the normalised text they
-    /// give byte ranges of), with its tempered probability.
+    /// give byte ranges of) summed in `tally`, with its tempered probability.
     /// `None` when no feature is known to the model or when `wanted` turns the most probable
     /// intent down.
     pub(crate) fn predict<'t>(
         &self,
-        features: &[Feature],
+        tally: Tally<'_>,
         message: &'t str,
         wanted: impl Fn(Intent) -> bool,
     ) -> Option<Verdict<'t>> {
-        let mut logits = self.prior;
-        // The rows of the known features and where they are in `features`, looked up once
-        // for both passes below, kept on the stack (an allocation and a free cost more than
-        // the rest of a short message's lookups).
-        let mut known: Inline<(u32, u32), KNOWN> = Inline::new();
-        for (at, &(hash, ..)) in features.iter().enumerate() {
-            let Some(k) = self.vocab.get(hash) else {
-                continue;
-            };
-            if let (Some(row), Ok(k32), Ok(at)) =
-                (self.loglik.get(k), u32::try_from(k), u32::try_from(at))
-            {
-                known.push((k32, at));
-                add(&mut logits, row);
-            }
-        }
+        let Tally { logits, known, .. } = tally;
         let known_count = known.len();
         if known_count == 0 {
             return None;
@@ -340,12 +325,9 @@ impl Fallback {
         // One slot more than is shown, for the one a new feature pushes out.
         let mut strongest = [(0f32, ""); SHOWN + 1];
         let mut shown = 0;
-        for &(k, at) in known.iter() {
-            let (k, at) = (k as usize, at as usize);
-            let Some(text) = features
-                .get(at)
-                .and_then(|&(_, from, to)| message.get(from..to))
-            else {
+        for &(k, from, to) in known.iter() {
+            let k = k as usize;
+            let Some(text) = message.get(from..to) else {
                 continue;
             };
             let (Some(own), Some(leaders)) = (
@@ -387,6 +369,42 @@ impl Fallback {
             tokens,
             shown,
         })
+    }
+}
+
+/// A message's features summed into the fallback's prior as the segmenter hands them over,
+/// in the order it does (the `f32` sums depend on it), so that they are never collected.
+pub(crate) struct Tally<'m> {
+    model: &'m Fallback,
+    logits: [f32; CLASSES],
+    /// The rows of the known features and the text they cover, for the strongest features
+    /// of the verdict; kept on the stack (an allocation and a free cost more than the rest of
+    /// a short message's lookups).
+    known: Inline<(u32, usize, usize), KNOWN>,
+}
+
+impl<'m> Tally<'m> {
+    /// An empty tally: the model's prior alone.
+    pub(crate) fn new(model: &'m Fallback) -> Tally<'m> {
+        Tally {
+            model,
+            logits: model.prior,
+            known: Inline::new(),
+        }
+    }
+}
+
+impl Features for Tally<'_> {
+    // Called for every feature from deep in the cut: a call each cost more than the list.
+    #[inline(always)]
+    fn push(&mut self, (hash, from, to): Feature) {
+        let Some(k) = self.model.vocab.get(hash) else {
+            return;
+        };
+        if let (Some(row), Ok(k32)) = (self.model.loglik.get(k), u32::try_from(k)) {
+            self.known.push((k32, from, to));
+            add(&mut self.logits, row);
+        }
     }
 }
 

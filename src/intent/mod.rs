@@ -16,7 +16,6 @@ use crate::analysis::{Decision, Evidence, IntentScore, Source, Span};
 use crate::extract::Quantity;
 use crate::label::Label;
 use crate::lexicon::rules::{RuleHit, Rules, Target};
-use crate::lexicon::segment::Feature;
 use crate::lexicon::{Hit, Lexicon};
 use crate::normalize::Normalized;
 
@@ -377,17 +376,17 @@ impl Board {
 
     /// The fallback's verdict, when it names a real intent the pack lets it name (`allowed`,
     /// every intent when empty).
-    /// `features` are those of `message`, the normalised text.
+    /// `tally` holds the features of `message`, the normalised text.
     pub(crate) fn fallback(
         &mut self,
         model: &fallback::Fallback,
-        features: &[Feature],
+        tally: fallback::Tally<'_>,
         message: &str,
         whole: Span,
         allowed: &[Intent],
     ) {
         let wanted = |i: Intent| i != Intent::Other && (allowed.is_empty() || allowed.contains(&i));
-        let Some(verdict) = model.predict(features, message, wanted) else {
+        let Some(verdict) = model.predict(tally, message, wanted) else {
             return;
         };
         self.guessed = true;
