@@ -283,6 +283,28 @@ pub struct Suggestions {
     pub replies: Vec<Reply>,
 }
 
+/// A template's risk term can count (see [`Compiled::extras`]).
+const EXTRA_RISK: u8 = 1;
+/// A template's trait terms can count.
+const EXTRA_TRAITS: u8 = 2;
+/// A template's tone term can count.
+const EXTRA_TONE: u8 = 4;
+
+/// [`Compiled::extras`] for a template with these traits to suit and avoid.
+fn extras_of(t: &Template, traits: &[TraitName], avoid: &[TraitName]) -> u8 {
+    let mut extras = 0;
+    if t.tags.iter().any(|tag| tag == "risk_free") {
+        extras |= EXTRA_RISK;
+    }
+    if !traits.is_empty() || !avoid.is_empty() {
+        extras |= EXTRA_TRAITS;
+    }
+    if !t.tags.is_empty() {
+        extras |= EXTRA_TONE;
+    }
+    extras
+}
+
 /// A compiled template.
 #[derive(Debug)]
 struct Compiled {
@@ -312,6 +334,10 @@ struct Compiled {
     reminder: Option<ReminderKind>,
     /// Tagged `risk_free`: offered with more weight when the product is a risky buy.
     risk_free: bool,
+    /// Which of the rarely-used score terms (risk, traits, tone: the `EXTRA_*` bits) can
+    /// add anything for this template, so that scoring skips all three with one test
+    /// against the request's.
+    extras: u8,
     /// Fits by its intents only: no categories, reminder, objections or traits to check,
     /// and not a wrap-up, so that the common template skips those checks with one test.
     plain: bool,
@@ -524,6 +550,7 @@ impl Replies {
                         .join(", "),
                 ),
             };
+            let extras = extras_of(t, &traits, &avoid);
             let plain = t.board != Board::WrapUp
                 && t.categories.is_empty()
                 && reminder.is_none()
@@ -545,6 +572,7 @@ impl Replies {
                 objections,
                 reminder,
                 risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
+                extras,
                 plain,
                 traditional: pieces
                     .iter()

@@ -16,9 +16,10 @@ use aho_corasick::automaton::Automaton;
 
 use super::slots::{self, Facts, PRODUCT_SLOTS, Piece, SHOP_SLOTS};
 use super::{
-    CUE_WEIGHT, Compiled, FACT_WEIGHT, NO_CUE, OBJECTION_FIT, REMINDER_FIT, RISK_WEIGHT,
-    ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request, SLOTS, STAGE_MISMATCH,
-    STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT, WRAP_UP_FIT,
+    CUE_WEIGHT, Compiled, EXTRA_RISK, EXTRA_TONE, EXTRA_TRAITS, FACT_WEIGHT, NO_CUE, OBJECTION_FIT,
+    REMINDER_FIT, RISK_WEIGHT, ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request,
+    SLOTS, STAGE_MISMATCH, STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT,
+    WRAP_UP_FIT,
 };
 use crate::analysis::Analysis;
 use crate::bits::Bits;
@@ -94,6 +95,11 @@ struct Context<'a, 'v> {
     any_shown: bool,
     /// The tone used with this buyer before, looked up once rather than for every template.
     tone: Option<&'a str>,
+    /// What makes a `risk_free` template weigh more, looked up once.
+    worry: Option<&'static str>,
+    /// Which of the rarely-used score terms (the `EXTRA_*` bits) can count for this
+    /// request: a template with none of them in [`Compiled::extras`] skips all three.
+    extras: u8,
 }
 
 const _: () = assert!(SLOTS.len() <= 32, "a slot is a bit of a u32");
@@ -353,6 +359,12 @@ impl Replies {
                 searched.words()
             }
         };
+        let any_shown = analysis.traits.iter().any(|t| t.present);
+        let tone = request.profile.and_then(|p| p.tone.as_deref());
+        let worry = risky(request);
+        let extras = if worry.is_some() { EXTRA_RISK } else { 0 }
+            | if any_shown { EXTRA_TRAITS } else { 0 }
+            | if tone.is_some() { EXTRA_TONE } else { 0 };
         let ctx = Context {
             analysis,
             advice,
@@ -372,8 +384,10 @@ impl Replies {
             known: Cell::new(0),
             fillable: Cell::new(0),
             said,
-            any_shown: analysis.traits.iter().any(|t| t.present),
-            tone: request.profile.and_then(|p| p.tone.as_deref()),
+            any_shown,
+            tone,
+            worry,
+            extras,
             present,
         };
 
@@ -633,7 +647,6 @@ impl Replies {
         tally: &mut Tally<R>,
     ) -> Option<Option<Intent>> {
         let t = &c.template;
-        let request = ctx.request;
         let intent = if c.plain {
             // The common template, which fits by its intents alone: no reason to go through
             // what else could let it fit.
@@ -688,43 +701,46 @@ impl Replies {
             };
             tally.add(ReasonKind::Stage, weight, || stage_reason(t.stage, stage));
         }
-        if c.risk_free {
-            if let Some(worry) = risky(request) {
-                tally.add(ReasonKind::Risk, RISK_WEIGHT, || {
-                    [worry, " product, and the shop allows free returns"].concat()
-                });
+        // Most templates and requests have none of these terms: one test skips them all.
+        if c.extras & ctx.extras != 0 {
+            if c.risk_free {
+                if let Some(worry) = ctx.worry {
+                    tally.add(ReasonKind::Risk, RISK_WEIGHT, || {
+                        [worry, " product, and the shop allows free returns"].concat()
+                    });
+                }
             }
-        }
-        // Most messages show no trait: then no template's traits need a look.
-        if ctx.any_shown {
-            let lists = [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")];
-            for (names, sign, how) in lists {
-                for name in names {
-                    if let Some(score) = ctx.shown(name) {
-                        tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
-                            let len = how.len()
-                                + " a buyer who is ".len()
-                                + name.name.as_str().len()
-                                + name.value.map_or(0, |v| 1 + v.as_str().len())
-                                + " ()".len()
-                                + hundredths_len(score);
-                            let mut out = String::with_capacity(len);
-                            out.push_str(how);
-                            out.push_str(" a buyer who is ");
-                            push_trait(&mut out, *name);
-                            out.push_str(" (");
-                            push_hundredths(&mut out, score);
-                            out.push(')');
-                            out
-                        });
+            // Most messages show no trait: then no template's traits need a look.
+            if ctx.any_shown {
+                let lists = [(&c.traits, 1.0, "suits"), (&c.avoid, -1.0, "does not suit")];
+                for (names, sign, how) in lists {
+                    for name in names {
+                        if let Some(score) = ctx.shown(name) {
+                            tally.add(ReasonKind::Trait, sign * TRAIT_WEIGHT * score, || {
+                                let len = how.len()
+                                    + " a buyer who is ".len()
+                                    + name.name.as_str().len()
+                                    + name.value.map_or(0, |v| 1 + v.as_str().len())
+                                    + " ()".len()
+                                    + hundredths_len(score);
+                                let mut out = String::with_capacity(len);
+                                out.push_str(how);
+                                out.push_str(" a buyer who is ");
+                                push_trait(&mut out, *name);
+                                out.push_str(" (");
+                                push_hundredths(&mut out, score);
+                                out.push(')');
+                                out
+                            });
+                        }
                     }
                 }
             }
-        }
-        if let Some(tone) = ctx.tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
-            tally.add(ReasonKind::Tone, TONE_WEIGHT, || {
-                ["the ", tone, " tone used with this buyer before"].concat()
-            });
+            if let Some(tone) = ctx.tone.filter(|tone| t.tags.iter().any(|tag| tag == tone)) {
+                tally.add(ReasonKind::Tone, TONE_WEIGHT, || {
+                    ["the ", tone, " tone used with this buyer before"].concat()
+                });
+            }
         }
         Some(intent)
     }
