@@ -314,6 +314,8 @@ struct Compiled {
     intents: Vec<Intent>,
     /// The slots as positions in [`SLOTS`].
     slot_ids: Vec<usize>,
+    /// What the facts term adds to its score (`FACT_WEIGHT` a slot), worked out once.
+    facts_weight: f32,
     /// `when_missing`, as positions in [`SLOTS`].
     missing: Vec<usize>,
     /// The cues, normalised like messages, as the reasons name them.
@@ -562,6 +564,7 @@ impl Replies {
                 intents,
                 needs: slot_bits(&slot_ids),
                 missing_bits: slot_bits(&missing),
+                facts_weight: FACT_WEIGHT * slot_ids.len() as f32,
                 slot_ids,
                 missing,
                 cue_ids: Vec::new(),

@@ -16,7 +16,7 @@ use aho_corasick::automaton::Automaton;
 
 use super::slots::{self, Facts, PRODUCT_SLOTS, Piece, SHOP_SLOTS};
 use super::{
-    CUE_WEIGHT, Compiled, EXTRA_RISK, EXTRA_TONE, EXTRA_TRAITS, FACT_WEIGHT, NO_CUE, OBJECTION_FIT,
+    CUE_WEIGHT, Compiled, EXTRA_RISK, EXTRA_TONE, EXTRA_TRAITS, NO_CUE, OBJECTION_FIT,
     REMINDER_FIT, RISK_WEIGHT, ROTATION_PENALTY, Reason, ReasonKind, Replies, Reply, Request,
     SLOTS, STAGE_MISMATCH, STAGE_WEIGHT, Suggestions, TONE_WEIGHT, TRAIT_FIT, TRAIT_WEIGHT,
     WRAP_UP_FIT,
@@ -660,11 +660,7 @@ impl Replies {
             self.weigh_fit(c, ctx, tally)?
         };
         if !c.slot_ids.is_empty() {
-            tally.add(
-                ReasonKind::Facts,
-                FACT_WEIGHT * c.slot_ids.len() as f32,
-                || c.slots_listed.clone(),
-            );
+            tally.add(ReasonKind::Facts, c.facts_weight, || c.slots_listed.clone());
         }
         if !c.cues.is_empty() {
             let said_in =
