@@ -325,6 +325,9 @@ struct Compiled {
     /// The same ids as bits, by word of a message's set of cues said: whether any cue is in
     /// the message is then a few masks, not a look-up per cue.
     cue_bits: Vec<(usize, u64)>,
+    /// The first entry of `cue_bits` (none: a mask of 0), kept in place: most templates'
+    /// cues sit in one word, so most checks read no further.
+    cue_first: (usize, u64),
     /// The slots of the text (`slot_ids`) and of `when_missing` (`missing`) as bits, so that
     /// checking them against what the facts can fill takes a mask each.
     needs: u32,
@@ -569,6 +572,7 @@ impl Replies {
                 missing,
                 cue_ids: Vec::new(),
                 cue_bits: Vec::new(),
+                cue_first: (0, 0),
                 cues,
                 traits,
                 avoid,
@@ -604,6 +608,7 @@ impl Replies {
                     None => c.cue_bits.push((word, bit)),
                 }
             }
+            c.cue_first = c.cue_bits.first().copied().unwrap_or((0, 0));
         }
         // Everything scoring reads except the id (rotation) and the wording.
         let mut groups: std::collections::HashMap<String, usize> = Default::default();

@@ -666,10 +666,8 @@ impl Replies {
             let said_in =
                 |&(word, bits): &(usize, u64)| ctx.said.get(word).is_some_and(|w| w & bits != 0);
             // Most templates' cues sit in one word of the set.
-            let said = match c.cue_bits.as_slice() {
-                [one] => said_in(one),
-                all => all.iter().any(said_in),
-            };
+            let said = said_in(&c.cue_first)
+                || c.cue_bits.len() > 1 && c.cue_bits.iter().skip(1).any(said_in);
             if said {
                 // The first of its cues in the message, looked for only to explain a reply.
                 tally.add(ReasonKind::Cue, CUE_WEIGHT, || {
