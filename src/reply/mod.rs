@@ -332,6 +332,12 @@ struct Compiled {
     /// checking them against what the facts can fill takes a mask each.
     needs: u32,
     missing_bits: u32,
+    /// The facts check in one comparison: the template can be sent when what can be filled
+    /// of `facts_mask` (`needs | missing_bits`) is `facts_want`, which is `needs`, or a value
+    /// out of a `u32`'s reach for a template whose text needs a slot `when_missing` wants
+    /// unfilled.
+    facts_mask: u32,
+    facts_want: u64,
     traits: Vec<TraitName>,
     avoid: Vec<TraitName>,
     objections: Vec<ObjectionKind>,
@@ -561,12 +567,19 @@ impl Replies {
                 && reminder.is_none()
                 && objections.is_empty()
                 && traits.is_empty();
+            let (needs, missing_bits) = (slot_bits(&slot_ids), slot_bits(&missing));
             compiled.push(Compiled {
                 template: t.clone(),
                 id: Label::new(&t.id),
                 intents,
-                needs: slot_bits(&slot_ids),
-                missing_bits: slot_bits(&missing),
+                needs,
+                missing_bits,
+                facts_mask: needs | missing_bits,
+                facts_want: if needs & missing_bits == 0 {
+                    u64::from(needs)
+                } else {
+                    1 << 32
+                },
                 facts_weight: FACT_WEIGHT * slot_ids.len() as f32,
                 slot_ids,
                 missing,

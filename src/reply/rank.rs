@@ -869,8 +869,7 @@ fn best_intent(c: &Compiled, ctx: &Context<'_, '_>) -> Option<(Intent, f32)> {
 fn fits_facts(c: &Compiled, ctx: &Context<'_, '_>) -> bool {
     // Both at once: learning the text's slots when a `when_missing` one rules the template
     // out already costs less than a second look at what is known.
-    let fillable = ctx.fillable(c.missing_bits | c.needs);
-    fillable & c.missing_bits == 0 && fillable & c.needs == c.needs
+    u64::from(ctx.fillable(c.facts_mask)) == c.facts_want
 }
 
 /// Appends a trait's name as its `Display` writes it (`angry`, `gender=male`), without the
