@@ -312,6 +312,9 @@ struct Compiled {
     /// The template's id, as replies carry it.
     id: Label,
     intents: Vec<Intent>,
+    /// The intent when `intents` holds just one, as most do, kept in place so that the
+    /// common case reads no list.
+    only_intent: Option<Intent>,
     /// The slots as positions in [`SLOTS`].
     slot_ids: Vec<usize>,
     /// What the facts term adds to its score (`FACT_WEIGHT` a slot), worked out once.
@@ -571,6 +574,10 @@ impl Replies {
             compiled.push(Compiled {
                 template: t.clone(),
                 id: Label::new(&t.id),
+                only_intent: match intents.as_slice() {
+                    &[i] => Some(i),
+                    _ => None,
+                },
                 intents,
                 needs,
                 missing_bits,

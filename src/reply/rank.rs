@@ -843,14 +843,14 @@ impl Replies {
 /// keeps.
 #[inline(always)]
 fn best_intent(c: &Compiled, ctx: &Context<'_, '_>) -> Option<(Intent, f32)> {
-    if let [i] = c.intents.as_slice() {
+    if let Some(i) = c.only_intent {
         // Most templates answer one intent: no comparing.
         return ctx
             .score_of
             .get(i.index())
             .copied()
             .flatten()
-            .map(|s| (*i, s));
+            .map(|s| (i, s));
     }
     let mut best: Option<(Intent, f32)> = None;
     for &i in &c.intents {
