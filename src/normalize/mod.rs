@@ -271,7 +271,14 @@ pub fn normalize(original: &str) -> Normalized {
         text.pop();
     }
     let mut segments = map.segments;
-    segments.retain(|s| (s.norm as usize) < text.len());
+    // Pieces go in at rising positions, so only the last can begin past a trailing space
+    // dropped.
+    while segments
+        .last()
+        .is_some_and(|s| s.norm as usize >= text.len())
+    {
+        segments.pop();
+    }
     let (traditional, simplified) = (tally.count(MARK_TRADITIONAL), tally.count(MARK_SIMPLIFIED));
     let kinds = tally.kinds;
     let script = if traditional > 0 && traditional >= simplified {
