@@ -290,10 +290,11 @@ const EXTRA_TRAITS: u8 = 2;
 /// A template's tone term can count.
 const EXTRA_TONE: u8 = 4;
 
-/// [`Compiled::extras`] for a template with these traits to suit and avoid.
-fn extras_of(t: &Template, traits: &[TraitName], avoid: &[TraitName]) -> u8 {
+/// [`Compiled::extras`] for a template, `risk_free` or not, with these traits to suit and
+/// avoid.
+fn extras_of(t: &Template, risk_free: bool, traits: &[TraitName], avoid: &[TraitName]) -> u8 {
     let mut extras = 0;
-    if t.tags.iter().any(|tag| tag == "risk_free") {
+    if risk_free {
         extras |= EXTRA_RISK;
     }
     if !traits.is_empty() || !avoid.is_empty() {
@@ -564,7 +565,8 @@ impl Replies {
                         .join(", "),
                 ),
             };
-            let extras = extras_of(t, &traits, &avoid);
+            let risk_free = t.tags.iter().any(|tag| tag == "risk_free");
+            let extras = extras_of(t, risk_free, &traits, &avoid);
             let plain = t.board != Board::WrapUp
                 && t.categories.is_empty()
                 && reminder.is_none()
@@ -598,7 +600,7 @@ impl Replies {
                 avoid,
                 objections,
                 reminder,
-                risk_free: t.tags.iter().any(|tag| tag == "risk_free"),
+                risk_free,
                 extras,
                 plain,
                 traditional: pieces
