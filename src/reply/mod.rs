@@ -332,14 +332,10 @@ struct Compiled {
     /// The first entry of `cue_bits` (none: a mask of 0), kept in place: most templates'
     /// cues sit in one word, so most checks read no further.
     cue_first: (usize, u64),
-    /// The slots of the text (`slot_ids`) and of `when_missing` (`missing`) as bits, so that
-    /// checking them against what the facts can fill takes a mask each.
-    needs: u32,
-    missing_bits: u32,
-    /// The facts check in one comparison: the template can be sent when what can be filled
-    /// of `facts_mask` (`needs | missing_bits`) is `facts_want`, which is `needs`, or a value
-    /// out of a `u32`'s reach for a template whose text needs a slot `when_missing` wants
-    /// unfilled.
+    /// The facts check in one comparison. `facts_mask` holds the slots of the text
+    /// (`slot_ids`) and of `when_missing` (`missing`) as bits; the template can be sent when
+    /// what can be filled of them is `facts_want`: the text's slots, or a value out of a
+    /// `u32`'s reach for a template whose text needs a slot `when_missing` wants unfilled.
     facts_mask: u32,
     facts_want: u64,
     traits: Vec<TraitName>,
@@ -581,8 +577,6 @@ impl Replies {
                     _ => None,
                 },
                 intents,
-                needs,
-                missing_bits,
                 facts_mask: needs | missing_bits,
                 facts_want: if needs & missing_bits == 0 {
                     u64::from(needs)
@@ -672,7 +666,7 @@ impl Replies {
                     mark(set);
                 }
                 if let Some(slots) = intent_slots.get_mut(intent.index()).filter(|_| c.plain) {
-                    *slots |= c.needs | c.missing_bits;
+                    *slots |= c.facts_mask;
                 }
             }
             if c.reminder.is_some() {
